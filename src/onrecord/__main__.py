@@ -1,0 +1,3 @@
+from onrecord.serve.cli import main
+
+main()

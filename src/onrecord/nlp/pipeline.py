@@ -1,0 +1,102 @@
+"""From a decoded document to the public ``ArticleRecord``: the extraction pipeline.
+
+Owns the order of the stages — layout clean-up, parsing of the headline and body
+paragraphs, quoted regions, quote rules, entities, speaker resolution — and the
+assembly of their results into one record. Each stage lives in its own module; this
+one only wires them and converts between their types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from spacy.language import Language
+
+from onrecord.clean.layout import analyse_layout, published_date
+from onrecord.models import ArticleRecord, Notice, Quote, RawDocument, Span
+from onrecord.nlp.entities import ArticleEntities
+from onrecord.nlp.parse import load_pipeline, parse_paragraphs
+from onrecord.nlp.quotes.marks import find_quoted_regions
+from onrecord.nlp.quotes.rules import EXTRACTOR_NAME, QuoteRules
+from onrecord.nlp.speakers import SpeakerResolver
+
+DEFAULT_MAX_ANALYSED_CHARS = 1_000_000
+"""Text past this many characters is kept in the record but not analysed (a setting)."""
+
+
+def extract_article(
+    document: RawDocument,
+    nlp: Language | None = None,
+    *,
+    max_analysed_chars: int = DEFAULT_MAX_ANALYSED_CHARS,
+) -> ArticleRecord:
+    """Extract quotes, speakers and entities from one document.
+
+    Args:
+        document: The decoded input.
+        nlp: The spaCy pipeline; defaults to the configured one.
+        max_analysed_chars: Analyse at most this many characters; a warning says when
+            the rest of a very long article was left out.
+
+    Returns:
+        The record; ``text`` is exactly the document's text.
+    """
+    text = document.text
+    layout = analyse_layout(text)
+    warnings: list[Notice] = list(document.notices) + list(layout.notices)
+    paragraphs = _limit(layout.paragraphs, max_analysed_chars)
+    if len(paragraphs) < len(layout.paragraphs) or (paragraphs and paragraphs[-1] != layout.paragraphs[-1]):
+        warnings.append(
+            Notice(
+                "analysis_truncated",
+                f"{document.path}: only the first {max_analysed_chars:,} characters were analysed",
+                ((max_analysed_chars, len(text)),),
+            )
+        )
+    to_parse = ([layout.title_span] if layout.title_span else []) + paragraphs
+    parsed = parse_paragraphs(text, to_parse, nlp or load_pipeline())
+    regions, mark_notices = find_quoted_regions(text, paragraphs)
+    warnings.extend(mark_notices)
+    attributions = QuoteRules(parsed, regions, layout.title_span).extract()
+    entities = ArticleEntities(parsed)
+    resolutions = SpeakerResolver(text, entities).resolve_all(attributions)
+    quotes = [
+        Quote(
+            content=a.content,
+            cue=a.cue,
+            source=a.source,
+            speaker=r.speaker,
+            speaker_role=r.role,
+            type=a.type,
+            confidence=a.confidence,
+            extractor=EXTRACTOR_NAME,
+        )
+        for a, r in zip(attributions, resolutions, strict=True)
+    ]
+    return ArticleRecord(
+        path=document.path,
+        text=text,
+        title=layout.title,
+        site=layout.site,
+        published=published_date(text, layout),
+        quotes=quotes,
+        entities=entities.to_entities(),
+        warnings=warnings,
+        metadata={
+            "encoding": document.encoding,
+            "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "reading_time": layout.reading_time,
+            "boilerplate": [list(s) for s in layout.boilerplate],
+            "words": parsed.word_count(),
+            "extractor": EXTRACTOR_NAME,
+        },
+    )
+
+
+def _limit(spans: list[Span], max_chars: int) -> list[Span]:
+    kept = []
+    for start, end in spans:
+        if start >= max_chars:
+            break
+        kept.append((start, min(end, max_chars)))
+    return kept

@@ -1,0 +1,104 @@
+"""Pairing quotation marks into quoted regions, at the character level.
+
+Owns ``find_quoted_regions``: straight and curly double quotes and guillemets, quotes
+that run over several paragraphs (an opening mark at each new paragraph and no closing
+mark until the last), and unbalanced marks, which are closed at the end of their
+paragraph with a warning so that one stray mark never swallows the rest of an article.
+Apostrophes (Democrats’) are never quotation marks here. Does not decide who said a
+quoted region (see ``nlp.quotes.rules``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from onrecord.models import Notice, Span
+
+OPENING = {"“", "«", "„"}
+CLOSING = {"”", "»"}
+STRAIGHT = '"'
+ALL_MARKS = OPENING | CLOSING | {STRAIGHT}
+_OPEN_BEFORE = set(" \t\n([{—–-/:;,")
+
+
+@dataclass(frozen=True)
+class QuotedRegion:
+    """A quoted stretch of text, marks included.
+
+    Attributes:
+        start: Offset of the opening mark.
+        end: Offset just past the closing mark (or the paragraph end if unclosed).
+        closed: Whether a closing mark was found.
+    """
+
+    start: int
+    end: int
+    closed: bool = True
+
+    @property
+    def span(self) -> Span:
+        """The region as a span."""
+        return (self.start, self.end)
+
+
+def _is_opening(text: str, i: int) -> bool:
+    char = text[i]
+    if char in OPENING:
+        return True
+    if char in CLOSING:
+        return False
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before in _OPEN_BEFORE or before in OPENING) and not after.isspace()
+
+
+def find_quoted_regions(text: str, paragraphs: list[Span]) -> tuple[list[QuotedRegion], list[Notice]]:
+    """Find the quoted regions in the given paragraphs of ``text``.
+
+    Args:
+        text: The article text.
+        paragraphs: Paragraph spans in text order (chrome excluded).
+
+    Returns:
+        The regions in text order, and warnings about unbalanced marks.
+    """
+    regions: list[QuotedRegion] = []
+    notices: list[Notice] = []
+    open_at: int | None = None
+    for index, (p_start, p_end) in enumerate(paragraphs):
+        for i in range(p_start, p_end):
+            char = text[i]
+            if char not in ALL_MARKS:
+                continue
+            opening = _is_opening(text, i)
+            if open_at is None:
+                if opening:
+                    open_at = i
+                continue
+            if opening and i == p_start:
+                continue  # the opening mark of a continued multi-paragraph quote
+            if not opening or char == STRAIGHT:
+                regions.append(QuotedRegion(open_at, i + 1))
+                open_at = None
+        if open_at is None:
+            continue
+        next_starts_quote = index + 1 < len(paragraphs) and _is_opening(text, paragraphs[index + 1][0]) and (
+            text[paragraphs[index + 1][0]] in OPENING | {STRAIGHT}
+        )
+        if next_starts_quote and open_at >= 0:
+            continue  # the quote goes on in the next paragraph
+        regions.append(QuotedRegion(open_at, p_end, closed=False))
+        notices.append(
+            Notice(
+                "unclosed_quote",
+                "quotation mark opened and not closed before the end of the paragraph",
+                ((open_at, open_at + 1),),
+            )
+        )
+        open_at = None
+    return regions, notices
+
+
+def contains(region: Span, span: Span) -> bool:
+    """Whether ``span`` lies inside ``region``."""
+    return region[0] <= span[0] and span[1] <= region[1]

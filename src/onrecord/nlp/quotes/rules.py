@@ -1,0 +1,465 @@
+"""Rule-based quotation extraction over the dependency parse (``onrecord.QuoteRules.v1``).
+
+Owns finding statements and their cue and source mention: direct quotes next to an
+attribution frame (before, after or around it: ``"X," he said, "Y."``), reported speech
+(a cue verb with a clausal complement, "Rutte said that ..."), mixed quotes (reported
+speech containing a quoted fragment), noun-phrase statements ("emphasizing the
+strengthening of ..."), verbless attributions ("according to X", "— Senator X"),
+headline quotes ("Speaker: words") and unattributed quote paragraphs that continue the
+previous speaker. Leaves resolving "he"/"Rutte" to a canonical speaker to
+``nlp.speakers``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from onrecord.models import QuoteType, Span
+from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
+from onrecord.nlp.quotes.cues import (
+    CLAUSE_ONLY_VERBS,
+    NOUN_PHRASE_CONTENT_VERBS,
+    SPEECH_VERBS,
+    VERBLESS_DASHES,
+)
+from onrecord.nlp.quotes.marks import ALL_MARKS, QuotedRegion
+
+EXTRACTOR_NAME = "onrecord.QuoteRules.v1"
+_GAP = re.compile(r"^[\s,;:—–-]*$")
+_FRAME_TO_QUOTE_GAP = re.compile(r"^[ \t]*[,:—–-]?[ \t]*$")
+_HEADLINE = re.compile(r"^(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
+_HEADLINE_NOT_NAMES = frozenset(
+    "breaking watch live opinion update exclusive analysis editorial video photos review".split()
+)
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_CUE_MODIFIERS = ("aux", "auxpass", "neg", "advmod", "prt")
+_INHERIT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
+
+
+@dataclass
+class Attribution:
+    """A statement found by the rules, before speaker resolution.
+
+    Attributes:
+        content: Fragments of what was said.
+        cue: Fragments of the cue.
+        source: Fragments of the speaker mention.
+        type: direct, indirect or mixed.
+        confidence: The rule's confidence.
+        source_token: The head token of the source mention, for resolution.
+        paragraph: The paragraph holding the source mention.
+        position: Offset used for recency when resolving ("where the cue is").
+        follows: The attribution whose speaker this one continues, if any.
+    """
+
+    content: list[Span]
+    cue: list[Span] = field(default_factory=list)
+    source: list[Span] = field(default_factory=list)
+    type: QuoteType = "direct"
+    confidence: float = 0.5
+    source_token: Token | None = None
+    paragraph: ParsedParagraph | None = None
+    position: int = 0
+    follows: Attribution | None = None
+    fixed_type: QuoteType | None = None
+
+
+def alnum_positions(text: str, spans: list[Span]) -> set[int]:
+    """Return the offsets of letters and digits inside ``spans``."""
+    return {i for s, e in spans for i in range(s, e) if text[i].isalnum()}
+
+
+def classify_type(text: str, content: list[Span], regions: list[QuotedRegion]) -> QuoteType:
+    """Tell direct, mixed and indirect apart by how much of the content is quoted.
+
+    Args:
+        text: The article text.
+        content: The statement's fragments.
+        regions: All quoted regions of the article.
+
+    Returns:
+        ``direct`` when every letter is inside quotation marks, ``mixed`` when some are,
+        ``indirect`` when none are.
+    """
+    letters = alnum_positions(text, content)
+    if not letters:
+        return "indirect"
+    quoted = alnum_positions(text, [r.span for r in regions]) & letters
+    if len(quoted) == len(letters):
+        return "direct"
+    return "mixed" if quoted else "indirect"
+
+
+class QuoteRules:
+    """Apply the rules to one parsed article.
+
+    Args:
+        parsed: The parsed body (and headline) paragraphs.
+        regions: Quoted regions found by ``find_quoted_regions``.
+        title_span: The headline's span, if the article has one.
+    """
+
+    def __init__(
+        self, parsed: ParsedArticle, regions: list[QuotedRegion], title_span: Span | None = None
+    ) -> None:
+        self.parsed = parsed
+        self.text = parsed.text
+        self.regions = regions
+        self.title_span = title_span
+        self.claimed: set[QuotedRegion] = set()
+
+    # -- entry point -------------------------------------------------------------------
+
+    def extract(self) -> list[Attribution]:
+        """Return every attribution found, in text order of their content."""
+        found: list[Attribution] = []
+        headline = self._headline_quote()
+        if headline:
+            found.append(headline)
+        for paragraph, sentence in self.parsed.sentences():
+            for token in sentence:
+                attribution = self._from_token(paragraph, sentence, token)
+                if attribution and not self._duplicate(found, attribution):
+                    found.append(attribution)
+        found.extend(self._verbless_dash_quotes())
+        found.extend(self._continuation_quotes(found))
+        for attribution in found:
+            attribution.type = attribution.fixed_type or classify_type(
+                self.text, attribution.content, self.regions
+            )
+            if attribution.type == "direct" and attribution.cue and attribution.source:
+                attribution.confidence = max(attribution.confidence, 0.85)
+        found.sort(key=lambda a: a.content[0])
+        return found
+
+    # -- cues ---------------------------------------------------------------------------
+
+    def _from_token(
+        self, paragraph: ParsedParagraph, sentence: SpacySpan, token: Token
+    ) -> Attribution | None:
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+            return self._according_to(paragraph, sentence, token)
+        if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in SPEECH_VERBS:
+            return None
+        if token.dep_ in ("amod", "compound") or self._in_region(paragraph.token_span(token)):
+            return None
+        return self._verb_cue(paragraph, sentence, token)
+
+    def _verb_cue(self, paragraph: ParsedParagraph, sentence: SpacySpan, verb: Token) -> Attribution | None:
+        lemma = verb.lemma_.lower()
+        subject = self._subject_of(verb)
+        clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+        if clause is None and verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i:
+            # "X is normal, Rutte said" is sometimes parsed with the statement as the head.
+            clause = verb.head if subject is not None and verb.head.pos_ in ("VERB", "AUX") else None
+        cue = self._cue_spans(paragraph, verb)
+        source = self._source_spans(paragraph, subject) if subject is not None else []
+        base = {
+            "cue": cue,
+            "source": source,
+            "source_token": subject,
+            "paragraph": paragraph,
+            "position": paragraph.token_span(verb)[0],
+        }
+        if clause is not None:
+            content = self._clause_content(paragraph, clause, verb)
+            if content:
+                confidence = 0.75 if subject is not None else 0.55
+                return Attribution(content=content, confidence=confidence, **base)  # type: ignore[arg-type]
+        adjacent = self._adjacent_quotes(paragraph, sentence, verb, subject)
+        if adjacent:
+            confidence = 0.9 if subject is not None else 0.6
+            return Attribution(content=adjacent, confidence=confidence, **base)  # type: ignore[arg-type]
+        if lemma in NOUN_PHRASE_CONTENT_VERBS and lemma not in CLAUSE_ONLY_VERBS:
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if obj is not None and len(list(obj.subtree)) >= 3:
+                content = self._trimmed(paragraph, list(obj.subtree))
+                if content:
+                    return Attribution(content=[content], confidence=0.5, **base)  # type: ignore[arg-type]
+        return None
+
+    def _according_to(self, paragraph: ParsedParagraph, sentence: SpacySpan, according: Token) -> Attribution | None:
+        to = according.nbor()
+        objects = [c for c in to.children if c.dep_ == "pobj"] or [
+            c for c in according.children if c.dep_ == "pobj"
+        ]
+        if not objects:
+            return None
+        source_head = objects[0]
+        phrase = {according.i, to.i} | {t.i for t in source_head.subtree}
+        rest = [t for t in sentence if t.i not in phrase]
+        fragments = self._fragments(paragraph, rest)
+        if not fragments:
+            return None
+        return Attribution(
+            content=fragments,
+            cue=[paragraph.char_span(according.i, to.i + 1)],
+            source=self._source_spans(paragraph, source_head),
+            confidence=0.75,
+            source_token=source_head,
+            paragraph=paragraph,
+            position=paragraph.token_span(according)[0],
+        )
+
+    # -- pieces -------------------------------------------------------------------------
+
+    def _subject_of(self, verb: Token) -> Token | None:
+        current = verb
+        for _ in range(4):
+            for child in current.children:
+                if child.dep_ in _SUBJECT_DEPS and not child.is_punct:
+                    return child
+            inverted = [c for c in current.children if c.dep_ == "dobj" and c.i > current.i]
+            if current is verb and inverted and current.lemma_.lower() == "say":
+                # "said Caddell" is sometimes parsed with the speaker as the object.
+                if inverted[0].pos_ == "PROPN":
+                    return inverted[0]
+            if current.dep_ in _INHERIT_DEPS and current.head is not current:
+                current = current.head
+                continue
+            break
+        return None
+
+    def _cue_spans(self, paragraph: ParsedParagraph, verb: Token) -> list[Span]:
+        """The verb with the auxiliaries, negation and adverbs right beside it ("has also said")."""
+        start = end = verb.i
+        for child in sorted(verb.children, key=lambda t: t.i, reverse=True):
+            if child.i == start - 1 and child.dep_ in _CUE_MODIFIERS:
+                start = child.i
+        for child in sorted(verb.children, key=lambda t: t.i):
+            if child.i == end + 1 and child.dep_ == "prt":
+                end = child.i
+        return [paragraph.char_span(start, end + 1)]
+
+    def _source_spans(self, paragraph: ParsedParagraph, head: Token) -> list[Span]:
+        """The noun phrase of the speaker mention, without relative clauses or appositions."""
+        if head.pos_ == "PRON":
+            return [paragraph.token_span(head)]
+        left = min((t.i for t in head.subtree), default=head.i)
+        # stop at a comma: "Rutte, who ..." keeps "Rutte"
+        start = head.i
+        while start > left and not head.doc[start - 1].is_punct:
+            start -= 1
+        end = head.i
+        for child in sorted(head.children, key=lambda t: t.i):
+            if child.i <= head.i:
+                continue
+            if child.dep_ in ("compound", "flat", "nummod") and child.i == end + 1:
+                end = child.i
+            elif child.dep_ == "prep" and child.lower_ == "of" and child.i == end + 1:
+                end = max(t.i for t in child.subtree)
+            else:
+                break
+        while start < head.i and head.doc[start].dep_ in ("cc", "punct"):
+            start += 1
+        return [paragraph.char_span(start, end + 1)]
+
+    def _clause_content(self, paragraph: ParsedParagraph, clause: Token, verb: Token) -> list[Span]:
+        tokens = [t for t in clause.subtree if t.i != verb.i]
+        if clause.i > verb.i:
+            tokens = [t for t in tokens if t.i > verb.i]
+        else:
+            tokens = [t for t in tokens if t.i < verb.i]
+        span = self._trimmed(paragraph, tokens)
+        if span is None:
+            return []
+        region = self._region_containing(span)
+        if region is not None:
+            # The clause is all inside one quote: the statement is the whole quote.
+            return self._with_split_part(paragraph, region, verb)
+        return [self._extend_to_marks(span)]
+
+    def _adjacent_quotes(
+        self, paragraph: ParsedParagraph, sentence: SpacySpan, verb: Token, subject: Token | None
+    ) -> list[Span]:
+        frame_tokens = [verb]
+        if subject is not None:
+            frame_tokens.extend(subject.subtree)
+        frame_start = min(paragraph.token_span(t)[0] for t in frame_tokens)
+        frame_end = max(paragraph.token_span(t)[1] for t in frame_tokens)
+        sentence_start = paragraph.offset + sentence.start_char
+        for region in self.regions:
+            between = self.text[region.end : frame_start] if region.end <= frame_start else None
+            if between is None or len(between) >= 4 or not _GAP.match(between):
+                continue
+            last_inside = self.text[region.start : region.end].rstrip("”\"»").rstrip()[-1:]
+            same_sentence = (
+                last_inside in (",", "—", "–", "-")
+                or sentence_start < region.end
+                or self.text[frame_start].islower()
+            )
+            if same_sentence:
+                return self._with_split_part(paragraph, region, verb)
+        after_frame = self._frame_end(paragraph, sentence, verb, frame_end)
+        for region in self.regions:
+            if region.start < after_frame:
+                continue
+            gap = self.text[after_frame : region.start]
+            if _FRAME_TO_QUOTE_GAP.match(gap) or (gap.strip() == "" and self.text[after_frame - 1] == ":"):
+                self.claimed.add(region)
+                return [region.span]
+            break
+        return []
+
+    def _frame_end(self, paragraph: ParsedParagraph, sentence: SpacySpan, verb: Token, frame_end: int) -> int:
+        """Extend the frame over the rest of the verb phrase up to the first quotation mark."""
+        end = frame_end
+        for token in sentence:
+            if token.i <= verb.i:
+                continue
+            if token.text in ALL_MARKS:
+                break
+            end = paragraph.token_span(token)[1]
+            if token.text in (":", ","):
+                break
+        return end
+
+    def _with_split_part(self, paragraph: ParsedParagraph, region: QuotedRegion, verb: Token) -> list[Span]:
+        """Return the quote, plus its continuation after the frame (``"X," he said, "Y."``)."""
+        self.claimed.add(region)
+        parts = [region.span]
+        verb_end = paragraph.token_span(verb)[1]
+        if region.end > verb_end:
+            return parts
+        sentence_end = paragraph.offset + verb.sent.end_char
+        for other in self.regions:
+            if other.start <= verb_end or other in self.claimed:
+                continue
+            if other.start > sentence_end + 1:
+                break
+            gap = self.text[verb_end : other.start]
+            if re.match(r"^[^.!?\"“”]{0,60}$", gap) and gap.rstrip().endswith((",", ":")):
+                self.claimed.add(other)
+                parts.append(other.span)
+            break
+        return parts
+
+    def _trimmed(self, paragraph: ParsedParagraph, tokens: list[Token]) -> Span | None:
+        words = [t for t in sorted(tokens, key=lambda t: t.i) if not t.is_space]
+        while words and (words[0].is_punct and words[0].text not in ALL_MARKS):
+            words.pop(0)
+        while words and (words[-1].is_punct and words[-1].text not in ALL_MARKS):
+            words.pop()
+        if not words or not any(t.is_alpha for t in words):
+            return None
+        return paragraph.char_span(words[0].i, words[-1].i + 1)
+
+    def _fragments(self, paragraph: ParsedParagraph, tokens: list[Token]) -> list[Span]:
+        runs: list[list[Token]] = []
+        for token in tokens:
+            if runs and token.i == runs[-1][-1].i + 1:
+                runs[-1].append(token)
+            else:
+                runs.append([token])
+        spans = [self._trimmed(paragraph, run) for run in runs]
+        return [s for s in spans if s is not None]
+
+    def _extend_to_marks(self, span: Span) -> Span:
+        """Take in a closing mark (and the punctuation inside it) that the clause stops short of."""
+        start, end = span
+        for region in self.regions:
+            if region.start < end < region.end and region.start >= start:
+                tail = self.text[end : region.end]
+                if len(tail) <= 3 and not any(c.isalnum() for c in tail):
+                    end = region.end
+        return (start, end)
+
+    def _region_containing(self, span: Span) -> QuotedRegion | None:
+        letters = alnum_positions(self.text, [span])
+        for region in self.regions:
+            if letters and all(region.start < i < region.end for i in letters):
+                return region
+        return None
+
+    def _in_region(self, span: Span) -> bool:
+        return any(r.start < span[0] and span[1] <= r.end for r in self.regions)
+
+    @staticmethod
+    def _duplicate(found: list[Attribution], new: Attribution) -> bool:
+        return any(a.content == new.content for a in found)
+
+    # -- special forms ------------------------------------------------------------------
+
+    def _headline_quote(self) -> Attribution | None:
+        if self.title_span is None:
+            return None
+        start, end = self.title_span
+        match = _HEADLINE.match(self.text[start:end])
+        if not match or match.group("name").split()[0].lower() in _HEADLINE_NOT_NAMES:
+            return None
+        name_end = start + match.end("name")
+        colon = self.text.index(":", name_end)
+        content = (start + match.start("rest"), end)
+        return Attribution(
+            content=[content],
+            cue=[(colon, colon + 1)],
+            source=[(start, name_end)],
+            confidence=0.8,
+            position=start,
+            fixed_type="direct",
+        )
+
+    def _verbless_dash_quotes(self) -> list[Attribution]:
+        """``"..." — Senator X`` at the end of a paragraph."""
+        found = []
+        for region in self.regions:
+            if region in self.claimed:
+                continue
+            tail = self.text[region.end : region.end + 80].split("\n", 1)[0]
+            match = re.match(r"^\s*([—–―-])\s*((?:[A-Z][\w.’'-]*\s?){1,5})\s*[.]?\s*$", tail)
+            if not match:
+                continue
+            dash = region.end + match.start(1)
+            name_start = region.end + match.start(2)
+            name_end = region.end + match.end(2)
+            while self.text[name_end - 1].isspace():
+                name_end -= 1
+            self.claimed.add(region)
+            found.append(
+                Attribution(
+                    content=[region.span],
+                    cue=[(dash, dash + 1)],
+                    source=[(name_start, name_end)],
+                    confidence=0.7,
+                    position=dash,
+                )
+            )
+        return found
+
+    def _continuation_quotes(self, found: list[Attribution]) -> list[Attribution]:
+        """Quotes right after an attributed direct quote continue its speaker.
+
+        In the same paragraph (``"X," Berg said. "Y."``) the quote becomes another
+        fragment of the same statement; at the start of a following paragraph it is a
+        statement of its own by the same speaker.
+        """
+        continued = []
+        by_end = sorted(found, key=lambda a: a.content[-1][1])
+        for region in self.regions:
+            if region in self.claimed or len(self.text[region.start : region.end].split()) < 4:
+                continue
+            previous = [a for a in by_end if a.content[-1][1] <= region.start]
+            if not previous or region.start - previous[-1].content[-1][1] > 600:
+                continue
+            last = previous[-1]
+            paragraph_start = self.text.rfind("\n", 0, region.start) + 1
+            before = self.text[paragraph_start : region.start]
+            if before.strip():
+                between = self.text[last.content[-1][1] : region.start]
+                same_paragraph = "\n" not in between
+                starts_sentence = before.rstrip()[-1:] in (".", "!", "?")
+                if same_paragraph and starts_sentence and len(between) < 200 and classify_type(
+                    self.text, last.content, self.regions
+                ) == "direct":
+                    last.content.append(region.span)
+                    self.claimed.add(region)
+                continue  # mid-paragraph otherwise: a scare quote or a title
+            if len(self.text[region.start : region.end].split()) < 6:
+                continue
+            continued.append(Attribution(content=[region.span], confidence=0.35, position=region.start, follows=last))
+            self.claimed.add(region)
+        return continued

@@ -1,0 +1,184 @@
+"""Resolving each statement's source mention to a canonical speaker and role.
+
+Owns the in-article resolver: a name or surname maps to its person cluster
+("Rutte" → "Mark Rutte"); a pronoun ("he", "she") to the most salient earlier person of
+matching gender — the previous speaker first, then the most recent person named as a
+subject, then the most recent person named; a relative pronoun ("who") to the noun it
+modifies; a description ("the secretary general") to the person whose role contains it;
+an organisation to its canonical name. There is no neural coreference model offline;
+this is rules over the parse. Does not find statements (see ``nlp.quotes.rules``) or
+link speakers across articles (a later store feature).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from onrecord.nlp.entities import ArticleEntities, Person
+from onrecord.nlp.quotes.cues import (
+    PRONOUNS_FEMALE,
+    PRONOUNS_MALE,
+    PRONOUNS_PLURAL,
+    RELATIVE_PRONOUNS,
+)
+from onrecord.nlp.quotes.rules import Attribution
+
+_PRONOUN_WINDOW = 1500
+"""How far back (characters) a pronoun may reach for its antecedent."""
+
+
+@dataclass
+class Resolution:
+    """A resolved speaker: canonical name, role, and the person cluster if any."""
+
+    speaker: str | None
+    role: str | None
+    person: Person | None
+
+
+class SpeakerResolver:
+    """Resolve the attributions of one article, in text order.
+
+    Args:
+        text: The article text.
+        entities: The article's entities and person clusters.
+    """
+
+    def __init__(self, text: str, entities: ArticleEntities) -> None:
+        self.text = text
+        self.entities = entities
+        self.history: list[tuple[int, Person]] = []
+
+    def resolve_all(self, attributions: list[Attribution]) -> list[Resolution]:
+        """Resolve every attribution; earlier speakers inform later pronouns.
+
+        Args:
+            attributions: In text order of their cue (``position``).
+
+        Returns:
+            One resolution per attribution, in the same order as given.
+        """
+        order = sorted(range(len(attributions)), key=lambda i: attributions[i].position)
+        results: dict[int, Resolution] = {}
+        resolved_by_id: dict[int, Resolution] = {}
+        for index in order:
+            attribution = attributions[index]
+            if attribution.follows is not None and id(attribution.follows) in resolved_by_id:
+                result = resolved_by_id[id(attribution.follows)]
+            else:
+                result = self.resolve(attribution)
+            results[index] = result
+            resolved_by_id[id(attribution)] = result
+            if result.person is not None:
+                self.history.append((attribution.position, result.person))
+        return [results[i] for i in range(len(attributions))]
+
+    def resolve(self, attribution: Attribution) -> Resolution:
+        """Resolve one attribution's source mention."""
+        if not attribution.source:
+            return Resolution(None, None, None)
+        start, end = attribution.source[0]
+        mention_text = self.text[start:end]
+        token = attribution.source_token
+        if token is not None and token.lower_ in RELATIVE_PRONOUNS:
+            token = self._relative_antecedent(token)
+            if token is None:
+                return Resolution(None, None, None)
+            start = attribution.paragraph.token_span(token)[0] if attribution.paragraph else start
+            end = start + len(token.text)
+        person = self.entities.person_at((start, end))
+        if person is None and token is not None:
+            # "the head of the union, Dr. Leila Haddad, said": the apposition names the speaker.
+            for child in token.children:
+                if child.dep_ == "appos" and attribution.paragraph is not None:
+                    person = self.entities.person_at(attribution.paragraph.token_span(child))
+                    if person is not None:
+                        break
+        if person is None and token is not None and token.pos_ == "PRON":
+            person = self._pronoun(token.lower_, attribution.position)
+            if person is None:
+                return Resolution(None, None, None)
+        if person is None and mention_text[:1].isupper() and (token is None or token.pos_ != "PRON"):
+            person = self.entities.person_named(mention_text)
+        if person is None:
+            person = self._description(mention_text, attribution.position)
+        if person is not None:
+            if token is not None and token.lower_ in PRONOUNS_MALE | PRONOUNS_FEMALE and person.gender is None:
+                person.gender = "m" if token.lower_ in PRONOUNS_MALE else "f"
+            return Resolution(person.canonical, person.role_at(attribution.position), person)
+        other = self.entities.other_at((start, end))
+        if other is not None:
+            return Resolution(other.canonical, None, None)
+        return Resolution(_strip_determiner(mention_text), None, None)
+
+    def _pronoun(self, pronoun: str, position: int) -> Person | None:
+        if pronoun in PRONOUNS_PLURAL or pronoun in ("i", "me", "you", "it"):
+            return None
+        gender = "m" if pronoun in PRONOUNS_MALE else "f" if pronoun in PRONOUNS_FEMALE else None
+
+        def agrees(person: Person) -> bool:
+            return gender is None or person.gender in (None, gender)
+
+        for at, person in reversed(self.history):
+            if position - at > _PRONOUN_WINDOW:
+                break
+            if at < position and agrees(person):
+                if self._named_since(person, at, position, agrees):
+                    break
+                return person
+        return self._recent_mention(position, agrees)
+
+    def _named_since(self, speaker: Person, since: int, until: int, agrees: object) -> bool:
+        """Whether another agreeing person was named as a subject after the last speaker."""
+        for person in self.entities.people:
+            if person is speaker or not callable(agrees) or not agrees(person):
+                continue
+            for mention in person.mentions:
+                root = mention.root
+                main_subject = root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "ROOT"
+                if since < mention.span[0] < until and main_subject:
+                    return True
+        return False
+
+    def _recent_mention(self, position: int, agrees: object) -> Person | None:
+        best: tuple[bool, int, Person] | None = None
+        for person in self.entities.people:
+            if callable(agrees) and not agrees(person):
+                continue
+            for mention in person.mentions:
+                at = mention.span[0]
+                if at >= position or position - at > _PRONOUN_WINDOW:
+                    continue
+                is_subject = mention.root.dep_ in ("nsubj", "nsubjpass")
+                key = (is_subject, at, person)
+                if best is None or (key[0], key[1]) > (best[0], best[1]):
+                    best = key
+        return best[2] if best else None
+
+    def _description(self, mention: str, position: int) -> Person | None:
+        """Match "the secretary general" against the roles given to people so far."""
+        words = _strip_determiner(mention).lower()
+        if not words or len(words.split()) > 5:
+            return None
+        matches = [
+            person
+            for person in self.entities.people
+            if any(words in role.lower() and at <= position for at, role in person.roles)
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    @staticmethod
+    def _relative_antecedent(token: Token) -> Token | None:
+        clause = token.head
+        if clause.dep_ == "relcl":
+            return clause.head
+        return None
+
+
+def _strip_determiner(text: str) -> str:
+    for prefix in ("the ", "The ", "a ", "A ", "an ", "An "):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text

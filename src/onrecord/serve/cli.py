@@ -1,0 +1,267 @@
+"""The ``onrecord`` command line: extract, ingest, quotes and eval.
+
+Owns argument parsing, output formats (jsonl, json, table), progress bars on stderr
+and per-input error reporting; every command is a thin wrapper over the layers below
+(``ingest`` → ``nlp`` → ``store`` → ``query``). Exit status: 0 when every input was
+processed, 1 when some inputs failed (the rest were still processed), 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from onrecord.ingest.files import InputError, iter_input_paths, read_documents
+from onrecord.models import ArticleRecord, RawDocument, span_text
+from onrecord.nlp.parse import ModelNotInstalledError, load_pipeline
+from onrecord.nlp.pipeline import DEFAULT_MAX_ANALYSED_CHARS, extract_article
+
+app = typer.Typer(
+    name="onrecord",
+    help="Who said what, about whom, where and when: attributed quotes from news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Score extraction against annotated corpora.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+stderr = Console(stderr=True)
+DEFAULT_DB = "onrecord.db"
+
+
+class OutputFormat(str, Enum):
+    """How records are printed."""
+
+    jsonl = "jsonl"
+    json = "json"
+    table = "table"
+
+
+PathsArg = Annotated[
+    list[str], typer.Argument(help="Article files, directories (searched recursively) or - for stdin.")
+]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+DbOpt = Annotated[str, typer.Option("--db", help="SQLite database file.")]
+
+
+class _Failures:
+    """Counts and reports per-input failures without stopping the batch."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def report(self, path: str, message: str) -> None:
+        self.count += 1
+        stderr.print(f"[bold red]error[/]: {message}", markup=True, highlight=False, soft_wrap=True)
+
+    def exit(self) -> None:
+        if self.count:
+            stderr.print(f"{self.count} input(s) failed; the others were processed.")
+            raise typer.Exit(1)
+
+
+def _progress(description: str) -> Progress:
+    return Progress(
+        TextColumn(description),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[name]}"),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    )
+
+
+def _extract_all(
+    paths: list[str], failures: _Failures, description: str, max_chars: int
+) -> Iterator[ArticleRecord]:
+    """Read, extract and yield records; failures are reported and skipped."""
+    try:
+        nlp = load_pipeline()
+    except ModelNotInstalledError as exc:
+        stderr.print(f"[bold red]error[/]: {exc}")
+        raise typer.Exit(2) from exc
+    total = sum(1 for _ in iter_input_paths(paths))
+    with _progress(description) as progress:
+        task = progress.add_task(description, total=total, name="")
+        for item in read_documents(paths):
+            progress.update(task, advance=1, name=Path(item.path).name)
+            if isinstance(item, InputError):
+                failures.report(item.path, item.message)
+                continue
+            record = _extract_one(item, nlp, failures, max_chars)
+            if record is not None:
+                for warning in record.warnings:
+                    if warning.code in ("encoding_detected", "analysis_truncated", "nul_bytes"):
+                        stderr.print(f"[yellow]warning[/]: {warning.message}", highlight=False)
+                yield record
+
+
+def _extract_one(document: RawDocument, nlp: Any, failures: _Failures, max_chars: int) -> ArticleRecord | None:
+    try:
+        return extract_article(document, nlp, max_analysed_chars=max_chars)
+    except Exception as exc:  # one article's failure must not stop the batch
+        failures.report(document.path, f"{document.path}: extraction failed ({type(exc).__name__}: {exc})")
+        return None
+
+
+def _print_records(records: Iterable[ArticleRecord], output: OutputFormat) -> None:
+    if output is OutputFormat.jsonl:
+        for record in records:
+            sys.stdout.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    elif output is OutputFormat.json:
+        json.dump([r.to_dict() for r in records], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        console = Console()
+        for record in records:
+            table = Table(title=f"{record.title or record.path}", show_lines=True, expand=True)
+            table.add_column("speaker")
+            table.add_column("type")
+            table.add_column("cue")
+            table.add_column("statement", ratio=3)
+            for quote in record.quotes:
+                speaker = quote.speaker or "?"
+                if quote.speaker_role:
+                    speaker += f"\n[dim]{quote.speaker_role}[/]"
+                table.add_row(
+                    speaker, quote.type, span_text(record.text, quote.cue), span_text(record.text, quote.content)
+                )
+            console.print(table)
+
+
+MaxCharsOpt = Annotated[
+    int, typer.Option("--max-chars", help="Analyse at most this many characters of each article.")
+]
+
+
+@app.command()
+def extract(
+    paths: PathsArg,
+    output: FormatOpt = OutputFormat.jsonl,
+    max_chars: MaxCharsOpt = DEFAULT_MAX_ANALYSED_CHARS,
+) -> None:
+    """Print the quotes, speakers and entities of each article (one JSON record per line)."""
+    failures = _Failures()
+    _print_records(_extract_all(paths, failures, "extracting", max_chars), output)
+    failures.exit()
+
+
+@app.command()
+def ingest(
+    paths: PathsArg,
+    db: DbOpt = DEFAULT_DB,
+    max_chars: MaxCharsOpt = DEFAULT_MAX_ANALYSED_CHARS,
+) -> None:
+    """Extract articles and store them, with quotes, speakers and entities, in a database."""
+    from onrecord.store.db import open_database
+
+    failures = _Failures()
+    stored = unchanged = 0
+    with open_database(db) as database:
+        for record in _extract_all(paths, failures, "ingesting", max_chars):
+            try:
+                result = database.save_article(record)
+            except Exception as exc:  # the transaction was rolled back; go on with the next
+                failures.report(record.path, f"{record.path}: not stored ({type(exc).__name__}: {exc})")
+                continue
+            if result.status == "stored":
+                stored += 1
+            else:
+                unchanged += 1
+        counts = database.counts()
+    stderr.print(
+        f"{stored} article(s) stored, {unchanged} unchanged; database {db} holds "
+        f"{counts.get('articles', 0)} articles, {counts.get('quotes', 0)} quotes, "
+        f"{counts.get('speakers', 0)} speakers."
+    )
+    failures.exit()
+
+
+@app.command()
+def quotes(
+    speaker: Annotated[str | None, typer.Option(help="Only quotes by speakers whose name contains this.")] = None,
+    search: Annotated[str | None, typer.Option(help="Full-text search in the quoted words.")] = None,
+    db: DbOpt = DEFAULT_DB,
+    limit: Annotated[int, typer.Option(help="At most this many quotes.")] = 100,
+    output: FormatOpt = OutputFormat.table,
+) -> None:
+    """List stored quotes with speaker, role, article title and date."""
+    from onrecord.query.quotes import find_quotes
+    from onrecord.store.db import open_database
+
+    if db != ":memory:" and not Path(db).exists():
+        stderr.print(f"[bold red]error[/]: no database at {db}; run `onrecord ingest` first")
+        raise typer.Exit(2)
+    with open_database(db) as database:
+        rows = find_quotes(database, speaker=speaker, search=search, limit=limit)
+    if output is OutputFormat.jsonl:
+        for row in rows:
+            sys.stdout.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
+    elif output is OutputFormat.json:
+        json.dump([row.to_dict() for row in rows], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        table = Table(show_lines=True, expand=True)
+        for column in ("speaker", "role", "type", "statement", "article", "date"):
+            table.add_column(column, ratio=3 if column == "statement" else None)
+        for row in rows:
+            table.add_row(
+                row.speaker or "?",
+                row.speaker_role or "",
+                row.type,
+                row.snippet or row.content_text,
+                row.article_title or row.article_path,
+                row.published or "",
+            )
+        Console().print(table)
+        stderr.print(f"{len(rows)} quote(s)")
+
+
+@eval_app.command("polnear")
+def eval_polnear(
+    directory: Annotated[Path, typer.Argument(help="A PolNeAR split: DIR/text/*.txt and DIR/attributions/*.ann.")],
+    predictions: Annotated[
+        Path | None, typer.Option(help="Score this JSONL of extract records instead of extracting.")
+    ] = None,
+    save: Annotated[Path | None, typer.Option(help="Also write the extracted records to this JSONL file.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score quote extraction against PolNeAR-style brat annotations."""
+    from onrecord.eval.polnear import score_directory
+
+    text_dir = directory / "text"
+    if not text_dir.is_dir() or not (directory / "attributions").is_dir():
+        stderr.print(f"[bold red]error[/]: {directory} has no text/ and attributions/ folders")
+        raise typer.Exit(2)
+    failures = _Failures()
+    if predictions is not None:
+        records = [ArticleRecord.from_dict(json.loads(line)) for line in predictions.open(encoding="utf-8") if line.strip()]
+    else:
+        records = list(_extract_all([str(text_dir)], failures, "extracting", DEFAULT_MAX_ANALYSED_CHARS))
+    if save is not None:
+        with save.open("w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+    scores = score_directory(directory, records)
+    if as_json:
+        sys.stdout.write(json.dumps(scores.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(scores.format_table() + "\n")
+    failures.exit()
+
+
+def main() -> None:
+    """Run the command line."""
+    app()

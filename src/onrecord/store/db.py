@@ -1,0 +1,276 @@
+"""The embedded SQLite database: opening it and writing article records into it.
+
+Owns connections (pragmas: foreign keys, WAL, busy timeout) and ``Database.save_article``,
+which stores one ``ArticleRecord`` with its quotes, speakers and entities in a single
+transaction. Leaves the schema to ``store.migrations`` and reading quotes back to
+``onrecord.query``; it knows nothing of how records are made (see ``onrecord.nlp``).
+
+Connections run in autocommit mode and every write opens its own ``BEGIN IMMEDIATE``
+transaction, so a write either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+from onrecord.models import ArticleRecord, Entity, Quote, Span, span_text
+from onrecord.store.migrations import migrate
+
+BUSY_TIMEOUT_MS = 5000
+"""How long a connection waits for another writer's lock before giving up."""
+
+TABLES = ("articles", "speakers", "quotes", "entities")
+"""The data tables that ``Database.counts`` reports on."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What ``Database.save_article`` did.
+
+    Attributes:
+        status: ``"stored"`` for a new article, ``"unchanged"`` when an article with the
+            same text (same content hash) was already stored; then nothing was written.
+        article_id: The id of the stored article, new or existing.
+    """
+
+    status: Literal["stored", "unchanged"]
+    article_id: int
+
+
+def content_hash(text: str) -> str:
+    """Return the sha256 hex digest of the text's UTF-8 bytes: the article's identity.
+
+    Args:
+        text: The article text.
+    """
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def open_database(path: str | Path) -> Database:
+    """Open (creating if needed) an onrecord database and bring its schema up to date.
+
+    Args:
+        path: A file path, or ``":memory:"`` for a private in-memory database. The parent
+            directory must exist; it is not created.
+
+    Returns:
+        The open database; close it, or use it as a context manager.
+
+    Raises:
+        FileNotFoundError: If the parent directory does not exist.
+        onrecord.store.migrations.MigrationError: If the database's schema is newer than
+            this code, or a migration fails.
+        sqlite3.DatabaseError: If the file is not an SQLite database.
+    """
+    if str(path) != ":memory:":
+        parent = Path(path).parent
+        if not parent.is_dir():
+            raise FileNotFoundError(
+                f"cannot create database {str(path)!r}: directory {str(parent)!r} does not exist"
+            )
+    # isolation_level=None: no implicit transactions; writes open their own (see _write).
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+        # In-memory databases answer "memory"; WAL only applies to files.
+        conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is durable across application crashes in WAL mode and much faster than FULL.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return Database(conn)
+
+
+class Database:
+    """An open onrecord database. Made by ``open_database``.
+
+    Not safe to share between threads; open one per thread (WAL lets readers and one writer
+    work at once).
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._closed = False
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The underlying connection, for the query layer and tests."""
+        return self._conn
+
+    def close(self) -> None:
+        """Close the connection; calling it again does nothing."""
+        if not self._closed:
+            self._conn.close()
+            self._closed = True
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of rows in each data table, keyed by table name."""
+        # Table names come from the TABLES constant, never from callers.
+        return {
+            table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in TABLES
+        }
+
+    def save_article(self, record: ArticleRecord) -> SaveResult:
+        """Store an article with all its quotes, speakers and entities, all or nothing.
+
+        Idempotent: an article whose text hashes to a stored one is not written again, even
+        if its path or extraction differ.
+
+        Args:
+            record: The record to store. Its spans must lie within its text.
+
+        Returns:
+            ``SaveResult("stored", id)`` or ``SaveResult("unchanged", id)``.
+
+        Raises:
+            ValueError: If a span lies outside the text; nothing is written.
+            TypeError: If ``metadata`` cannot be written as JSON; nothing is written.
+            sqlite3.Error: If the database refuses the write; it is rolled back.
+        """
+        _check_spans(record)
+        digest = content_hash(record.text)
+        # Serialise before the transaction so bad metadata fails without touching the DB.
+        metadata = _json(record.metadata)
+        warnings = _json([w.to_dict() for w in record.warnings])
+        with self._write():
+            row = self._conn.execute(
+                "SELECT id FROM articles WHERE content_hash = ?", (digest,)
+            ).fetchone()
+            if row is not None:
+                return SaveResult("unchanged", int(row[0]))
+            cursor = self._conn.execute(
+                "INSERT INTO articles (content_hash, path, title, site, published, text,"
+                " metadata, warnings, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    digest,
+                    record.path,
+                    record.title,
+                    record.site,
+                    record.published,
+                    record.text,
+                    metadata,
+                    warnings,
+                    datetime.now(UTC).isoformat(timespec="microseconds"),
+                ),
+            )
+            article_id = _rowid(cursor)
+            for position, quote in enumerate(record.quotes):
+                self._insert_quote(article_id, position, quote, record.text)
+            for position, entity in enumerate(record.entities):
+                self._insert_entity(article_id, position, entity)
+        return SaveResult("stored", article_id)
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """Run the body in one write transaction: commit on success, roll back on any error."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def _speaker_id(self, name: str) -> int:
+        self._conn.execute("INSERT INTO speakers (name) VALUES (?) ON CONFLICT DO NOTHING", (name,))
+        row = self._conn.execute("SELECT id FROM speakers WHERE name = ?", (name,)).fetchone()
+        return int(row[0])
+
+    def _insert_quote(self, article_id: int, position: int, quote: Quote, text: str) -> None:
+        speaker_id = self._speaker_id(quote.speaker) if quote.speaker else None
+        self._conn.execute(
+            "INSERT INTO quotes (article_id, position, start_offset, speaker_id, speaker_role,"
+            " type, confidence, content, cue, source, content_text, cue_text, source_text,"
+            " extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                position,
+                min((start for start, _ in quote.content), default=0),
+                speaker_id,
+                quote.speaker_role,
+                quote.type,
+                float(quote.confidence),
+                _json(_span_list(quote.content)),
+                _json(_span_list(quote.cue)),
+                _json(_span_list(quote.source)),
+                span_text(text, quote.content),
+                span_text(text, quote.cue) if quote.cue else None,
+                span_text(text, quote.source) if quote.source else None,
+                quote.extractor,
+            ),
+        )
+
+    def _insert_entity(self, article_id: int, position: int, entity: Entity) -> None:
+        self._conn.execute(
+            "INSERT INTO entities (article_id, position, text, label, canonical, spans, roles)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                position,
+                entity.text,
+                entity.label,
+                entity.canonical,
+                _json(_span_list(entity.spans)),
+                _json(list(entity.roles)),
+            ),
+        )
+
+
+def _rowid(cursor: sqlite3.Cursor) -> int:
+    if cursor.lastrowid is None:  # pragma: no cover - an INSERT always sets it
+        raise sqlite3.DatabaseError("INSERT returned no row id")
+    return cursor.lastrowid
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _span_list(spans: list[Span]) -> list[list[int]]:
+    return [[int(start), int(end)] for start, end in spans]
+
+
+def _check_spans(record: ArticleRecord) -> None:
+    size = len(record.text)
+
+    def check(where: str, spans: list[Span]) -> None:
+        for start, end in spans:
+            if not 0 <= start <= end <= size:
+                raise ValueError(
+                    f"{record.path}: {where} span ({start}, {end}) is outside the text "
+                    f"(length {size})"
+                )
+
+    for i, quote in enumerate(record.quotes):
+        if not quote.content:
+            raise ValueError(f"{record.path}: quote {i} has no content span")
+        check(f"quote {i} content", quote.content)
+        check(f"quote {i} cue", quote.cue)
+        check(f"quote {i} source", quote.source)
+    for i, entity in enumerate(record.entities):
+        check(f"entity {i} ({entity.text!r})", entity.spans)
