@@ -115,6 +115,19 @@ def test_read_gold_rejects_bad_offsets(tmp_path: Path) -> None:
         read_gold(ann)
 
 
+def test_read_gold_rejects_text_before_any_annotation(tmp_path: Path) -> None:
+    ann = tmp_path / "bad_0001.ann"
+    ann.write_text("stray\nT1\tCue 0 4\tsaid\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad_0001\.ann:1"):
+        read_gold(ann)
+
+
+def test_read_gold_of_empty_file(tmp_path: Path) -> None:
+    ann = tmp_path / "empty_0001.ann"
+    ann.write_text("", encoding="utf-8")
+    assert read_gold(ann) == []
+
+
 def test_lowest_annotator_is_chosen() -> None:
     chosen = select_annotation_files(MINI)
     assert chosen == {
@@ -139,6 +152,8 @@ def test_lowest_annotator_is_chosen() -> None:
         (["the Democrats' plan will fail"], "indirect"),
         (["we don’t know what it’s for"], "indirect"),
         (["the ’90s were good"], "indirect"),
+        (["the '90s were good"], "indirect"),
+        (["he said 'no' to them"], "mixed"),
         (["the Democrats’ budget was “a fantasy”"], "mixed"),
         (["the players’ union said ‘no’"], "mixed"),
         (["‘Thousands of Shootings’"], "direct"),

@@ -1,0 +1,1 @@
+"""Text clean-up for scraped articles: layout (headline, site chrome) and script checks."""

@@ -20,7 +20,7 @@ _READING_TIME = re.compile(r"\b\d{1,3}\s*(?:-\s*)?(?:min(?:ute)?s?)\.?\s*(?:read
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
     )
 }
 _DATE_LINE = re.compile(
@@ -97,7 +97,9 @@ def published_date(text: str, layout: Layout) -> str | None:
             continue
         if match.group("iso"):
             return match.group("iso")
-        month = _MONTHS.get(match.group("month").lower()) or _month_abbreviation(match.group("month"))
+        month = _MONTHS.get(match.group("month").lower()) or _month_abbreviation(
+            match.group("month")
+        )
         if month:
             try:
                 return date(int(match.group("year")), month, int(match.group("day"))).isoformat()
@@ -155,7 +157,7 @@ def _classify_chrome(text: str, header: list[Span], layout: Layout) -> None:
     for span, residue in residues.items():
         line = text[span[0] : span[1]]
         short = len(line.split()) <= _MAX_CHROME_WORDS
-        if short and (not residue or residue == layout.site or counts[residue] > 1 or _DATE_LINE.search(line)):
-            layout.boilerplate.append(span)
-        elif short and _READING_TIME.search(line):
+        if (short and (
+            not residue or residue == layout.site or counts[residue] > 1 or _DATE_LINE.search(line)
+        )) or (short and _READING_TIME.search(line)):
             layout.boilerplate.append(span)

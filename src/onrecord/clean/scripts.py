@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from onrecord.models import Notice, Span
+from onrecord.models import Notice
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _MAX_FOREIGN_SHARE = 0.2

@@ -126,7 +126,8 @@ def read_gold(ann_path: Path) -> list[GoldAttribution]:
     """
     text_bounds: dict[str, _TextBound] = {}
     events: list[tuple[int, str, str]] = []
-    for line_number, entry in _brat_entries(ann_path.read_text(encoding="utf-8")):
+    content = ann_path.read_text(encoding="utf-8")
+    for line_number, entry in _brat_entries(content, str(ann_path)):
         entry_id, _, rest = entry.partition("\t")
         where = f"{ann_path}:{line_number}"
         if entry_id.startswith("T"):
@@ -142,7 +143,7 @@ def read_gold(ann_path: Path) -> list[GoldAttribution]:
     return attributions
 
 
-def _brat_entries(content: str) -> Iterator[tuple[int, str]]:
+def _brat_entries(content: str, file_name: str) -> Iterator[tuple[int, str]]:
     """Yield ``(line number, entry)``, joining continuation lines with newlines."""
     entry: str | None = None
     entry_line = 0
@@ -154,13 +155,13 @@ def _brat_entries(content: str) -> Iterator[tuple[int, str]]:
         elif entry is not None:
             entry += "\n" + line
         elif line.strip():
-            raise ValueError(f"line {line_number}: text before the first annotation: {line!r}")
+            raise ValueError(f"{file_name}:{line_number}: not an annotation: {line!r}")
     if entry is not None:
         yield entry_line, entry
 
 
 def _parse_text_bound(rest: str, where: str) -> _TextBound:
-    """Parse ``<Type> <s> <e>[;<s> <e>...]\\t<text>`` (the part after the id)."""
+    """Parse ``<Type> <s> <e>[;<s> <e>...]``, a tab and the text (the part after the id)."""
     head, _, text = rest.partition("\t")
     label, _, offsets = head.partition(" ")
     try:
@@ -191,6 +192,8 @@ def _parse_event(
     event_id: str, rest: str, text_bounds: dict[str, _TextBound], where: str
 ) -> GoldAttribution | None:
     """Turn one event line into an attribution, or None for other event types."""
+    if not rest.split():
+        raise ValueError(f"{where}: event {event_id} has no trigger")
     trigger, *arguments = rest.split()
     trigger_type = trigger.partition(":")[0]
     if trigger_type not in _ATTRIBUTION_TRIGGERS:
@@ -247,7 +250,8 @@ def classify_quote_type(fragments: Sequence[str]) -> QuoteType:
     Each fragment, and each line within a fragment, is read on its own. Marks: “ ” and
     straight ``"`` (or NYT-style ``''``) for double quotes; ‘ ’ and straight ``'`` for
     single quotes. ’ and ``'`` between letters or digits, or after a letter with no
-    single quote open (Democrats’), are apostrophes. A quote left open runs to the end
+    single quote open (Democrats’), are apostrophes, and so is a single opening mark
+    that nothing closes on its line ('90s). A double quote left open runs to the end
     of its line; a closing double mark with no opening one (content starting inside a
     quotation) quotes everything before it on its line, as does a closing single mark
     right after sentence punctuation.
@@ -386,10 +390,10 @@ def _single_marks(line: str) -> list[_Mark]:
             marks.append(_Mark(position, 1, opening=False))
         elif direction is True and char == _STRAIGHT_SINGLE:
             marks.append(_Mark(position, 1, opening=True))
-    return _drop_apostrophe_closes(line, marks)
+    return _drop_unclosed_openings(_drop_apostrophe_closings(line, marks))
 
 
-def _drop_apostrophe_closes(line: str, marks: list[_Mark]) -> list[_Mark]:
+def _drop_apostrophe_closings(line: str, marks: list[_Mark]) -> list[_Mark]:
     """Drop closing marks after a letter when no single quote is open (Democrats’)."""
     kept = []
     is_open = False
@@ -402,6 +406,12 @@ def _drop_apostrophe_closes(line: str, marks: list[_Mark]) -> list[_Mark]:
             is_open = False
         kept.append(mark)
     return kept
+
+
+def _drop_unclosed_openings(marks: list[_Mark]) -> list[_Mark]:
+    """Drop opening marks that no closing mark follows on the line ('90s, ‘em)."""
+    last_closing = max((i for i, mark in enumerate(marks) if not mark.opening), default=-1)
+    return [mark for i, mark in enumerate(marks) if not mark.opening or i < last_closing]
 
 
 def _between_alphanumerics(line: str, position: int) -> bool:

@@ -23,6 +23,13 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 """Inputs larger than this are refused; a setting, see ``read_documents``."""
 
 _TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+_MAX_NON_ASCII_SHARE = 0.3
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
 
 
@@ -74,7 +81,9 @@ def _walk_directory(root: Path) -> Iterator[str | InputError]:
 
     def on_error(exc: OSError) -> None:
         name = exc.filename or str(root)
-        errors.append(InputError(str(name), "unreadable", f"{name}: cannot list directory ({exc.strerror})"))
+        errors.append(
+            InputError(str(name), "unreadable", f"{name}: cannot list directory ({exc.strerror})")
+        )
 
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
@@ -120,7 +129,9 @@ def read_documents(
         yield decode_document(item, data, max_bytes=max_bytes)
 
 
-def decode_document(path: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument | InputError:
+def decode_document(
+    path: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> RawDocument | InputError:
     """Decode one input's bytes, detecting the encoding when it is not UTF-8.
 
     Args:
@@ -133,27 +144,60 @@ def decode_document(path: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTE
         input.
     """
     if len(data) > max_bytes:
-        return InputError(path, "too_large", f"{path}: larger than the limit of {max_bytes:,} bytes")
+        return InputError(
+            path, "too_large", f"{path}: larger than the limit of {max_bytes:,} bytes"
+        )
     if not data.strip():
         return InputError(path, "empty", f"{path}: empty file, nothing to extract")
     if _looks_binary(data):
         return InputError(path, "binary", f"{path}: binary data, not a text article")
     notices: list[Notice] = []
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
+        text = text.removeprefix("\ufeff")
         encoding = "utf-8"
     except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None or best.encoding is None:
-            return InputError(path, "undecodable", f"{path}: not UTF-8 and no encoding could be detected")
-        encoding = best.encoding
-        text = str(best)
+        detected = _detect_encoding(data)
+        if detected is None:
+            return InputError(
+                path, "undecodable", f"{path}: not UTF-8 and no encoding could be detected"
+            )
+        encoding, text = detected
         notices.append(
             Notice("encoding_detected", f"{path}: not valid UTF-8; decoded as {encoding}")
         )
     if "\x00" in text:
         notices.append(Notice("nul_bytes", f"{path}: contains NUL characters"))
     return RawDocument(path=path, text=text, encoding=encoding, notices=notices)
+
+
+def _detect_encoding(data: bytes) -> tuple[str, str] | None:
+    """Guess the encoding of non-UTF-8 bytes.
+
+    Legacy English news is nearly always cp1252, and detectors cannot tell it from other
+    single-byte code pages on short texts (they all decode "café" the same way). So
+    cp1252 wins when it decodes cleanly and leaves the text mostly ASCII letters;
+    otherwise (a Cyrillic or Greek code page, say) charset-normalizer decides.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return codec, data[len(bom) :].decode(codec)
+            except UnicodeDecodeError:
+                break
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None:
+        letters = [c for c in western if c.isalpha()]
+        non_ascii = sum(1 for c in letters if not c.isascii())
+        if letters and non_ascii <= _MAX_NON_ASCII_SHARE * len(letters):
+            return "cp1252", western
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        return None
+    return best.encoding, str(best)
 
 
 def _looks_binary(data: bytes) -> bool:

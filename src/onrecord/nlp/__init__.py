@@ -1,0 +1,1 @@
+"""Natural-language stages: parsing, quotes, entities and speaker resolution."""

@@ -148,7 +148,9 @@ class ArticleEntities:
             if len(words) > 1:
                 key = " ".join(words).lower()
                 canonical = " ".join(words)
-                longer = [w for w in candidates if len(w) > len(words) and w[-len(words) :] == words]
+                longer = [
+                    w for w in candidates if len(w) > len(words) and w[-len(words) :] == words
+                ]
                 if longer:
                     best = max(longer, key=len)
                     key, canonical = " ".join(best).lower(), " ".join(best)
@@ -179,7 +181,9 @@ class ArticleEntities:
             if person.surname != surname or " " not in person.canonical:
                 continue
             for earlier in person.mentions:
-                if earlier.span[0] < mention.span[0] and (best is None or earlier.span[0] > best[0]):
+                if earlier.span[0] < mention.span[0] and (
+                    best is None or earlier.span[0] > best[0]
+                ):
                     best = (earlier.span[0], key, person.canonical)
         return (best[1], best[2]) if best else None
 
@@ -195,7 +199,11 @@ class ArticleEntities:
         if role:
             return role
         # "the new Ukrainian Minister of Defence, Mykhailo Fedorov"
-        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.ent_type_ != "PERSON":
+        if (
+            root.dep_ == "appos"
+            and root.head.pos_ in ("NOUN", "PROPN")
+            and root.head.ent_type_ != "PERSON"
+        ):
             head = root.head
             tokens = [t for t in head.subtree if t.i < root.i and t not in list(root.subtree)]
             return self._role_text(mention.paragraph, tokens, possessor_of=head)
@@ -221,7 +229,9 @@ class ArticleEntities:
     ) -> str | None:
         tokens = sorted(tokens, key=lambda t: t.i)
         while tokens and (
-            tokens[0].dep_ in _ROLE_STOP_DEPS or tokens[0].is_punct or tokens[0].lower_ in _HONORIFICS
+            tokens[0].dep_ in _ROLE_STOP_DEPS
+            or tokens[0].is_punct
+            or tokens[0].lower_ in _HONORIFICS
         ):
             tokens.pop(0)
         while tokens and tokens[-1].is_punct:
@@ -248,7 +258,8 @@ class ArticleEntities:
             return None
         sentence = noun.sent
         subject = next(
-            (t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.head == sentence.root), None
+            (t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.head == sentence.root),
+            None,
         )
         candidates = []
         for person in self.people:
@@ -288,7 +299,9 @@ class ArticleEntities:
         if not words:
             return None
         surname = re.sub(r"(?:['’]s?)$", "", words[-1].lower())
-        matches = [p for p in self.people if p.surname == surname or p.canonical.lower() == name.lower()]
+        matches = [
+            p for p in self.people if p.surname == surname or p.canonical.lower() == name.lower()
+        ]
         if len(matches) > 1 and len(words) > 1:
             matches = [p for p in matches if p.canonical.lower().endswith(name.lower())] or matches
         return max(matches, key=lambda p: len(p.mentions)) if matches else None

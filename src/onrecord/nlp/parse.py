@@ -94,7 +94,9 @@ class ParsedArticle:
         return sum(1 for p in self.paragraphs for t in p.doc if not t.is_punct and not t.is_space)
 
 
-def parse_paragraphs(text: str, spans: list[CharSpan], nlp: Language | None = None) -> ParsedArticle:
+def parse_paragraphs(
+    text: str, spans: list[CharSpan], nlp: Language | None = None
+) -> ParsedArticle:
     """Parse each paragraph span of ``text`` with spaCy.
 
     Args:
@@ -113,5 +115,7 @@ def parse_paragraphs(text: str, spans: list[CharSpan], nlp: Language | None = No
     docs = nlp.pipe(text[s:e] for s, e in pieces)
     return ParsedArticle(
         text=text,
-        paragraphs=[ParsedParagraph(offset=s, doc=doc) for (s, _), doc in zip(pieces, docs, strict=True)],
+        paragraphs=[
+            ParsedParagraph(offset=s, doc=doc) for (s, _), doc in zip(pieces, docs, strict=True)
+        ],
     )

@@ -45,7 +45,9 @@ def extract_article(
     layout = analyse_layout(text)
     warnings: list[Notice] = list(document.notices) + list(layout.notices)
     paragraphs = _limit(layout.paragraphs, max_analysed_chars)
-    if len(paragraphs) < len(layout.paragraphs) or (paragraphs and paragraphs[-1] != layout.paragraphs[-1]):
+    if len(paragraphs) < len(layout.paragraphs) or (
+        paragraphs and paragraphs[-1] != layout.paragraphs[-1]
+    ):
         warnings.append(
             Notice(
                 "analysis_truncated",

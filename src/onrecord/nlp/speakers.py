@@ -100,12 +100,20 @@ class SpeakerResolver:
             person = self._pronoun(token.lower_, attribution.position)
             if person is None:
                 return Resolution(None, None, None)
-        if person is None and mention_text[:1].isupper() and (token is None or token.pos_ != "PRON"):
+        if (
+            person is None
+            and mention_text[:1].isupper()
+            and (token is None or token.pos_ != "PRON")
+        ):
             person = self.entities.person_named(mention_text)
         if person is None:
             person = self._description(mention_text, attribution.position)
         if person is not None:
-            if token is not None and token.lower_ in PRONOUNS_MALE | PRONOUNS_FEMALE and person.gender is None:
+            if (
+                token is not None
+                and token.lower_ in PRONOUNS_MALE | PRONOUNS_FEMALE
+                and person.gender is None
+            ):
                 person.gender = "m" if token.lower_ in PRONOUNS_MALE else "f"
             return Resolution(person.canonical, person.role_at(attribution.position), person)
         other = self.entities.other_at((start, end))

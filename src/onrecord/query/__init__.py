@@ -1,0 +1,1 @@
+"""Typed queries over the store (no HTTP, no printing)."""

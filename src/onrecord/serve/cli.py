@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -38,7 +39,7 @@ stderr = Console(stderr=True)
 DEFAULT_DB = "onrecord.db"
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How records are printed."""
 
     jsonl = "jsonl"
@@ -47,7 +48,8 @@ class OutputFormat(str, Enum):
 
 
 PathsArg = Annotated[
-    list[str], typer.Argument(help="Article files, directories (searched recursively) or - for stdin.")
+    list[str],
+    typer.Argument(help="Article files, directories (searched recursively) or - for stdin."),
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 DbOpt = Annotated[str, typer.Option("--db", help="SQLite database file.")]
@@ -61,7 +63,7 @@ class _Failures:
 
     def report(self, path: str, message: str) -> None:
         self.count += 1
-        stderr.print(f"[bold red]error[/]: {message}", markup=True, highlight=False, soft_wrap=True)
+        stderr.print(f"[bold red]error[/]: {escape(message)}", highlight=False, soft_wrap=True)
 
     def exit(self) -> None:
         if self.count:
@@ -89,7 +91,7 @@ def _extract_all(
     try:
         nlp = load_pipeline()
     except ModelNotInstalledError as exc:
-        stderr.print(f"[bold red]error[/]: {exc}")
+        stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
     total = sum(1 for _ in iter_input_paths(paths))
     with _progress(description) as progress:
@@ -103,15 +105,23 @@ def _extract_all(
             if record is not None:
                 for warning in record.warnings:
                     if warning.code in ("encoding_detected", "analysis_truncated", "nul_bytes"):
-                        stderr.print(f"[yellow]warning[/]: {warning.message}", highlight=False)
+                        stderr.print(
+                            f"[yellow]warning[/]: {escape(warning.message)}",
+                            highlight=False,
+                            soft_wrap=True,
+                        )
                 yield record
 
 
-def _extract_one(document: RawDocument, nlp: Any, failures: _Failures, max_chars: int) -> ArticleRecord | None:
+def _extract_one(
+    document: RawDocument, nlp: Any, failures: _Failures, max_chars: int
+) -> ArticleRecord | None:
     try:
         return extract_article(document, nlp, max_analysed_chars=max_chars)
     except Exception as exc:  # one article's failure must not stop the batch
-        failures.report(document.path, f"{document.path}: extraction failed ({type(exc).__name__}: {exc})")
+        failures.report(
+            document.path, f"{document.path}: extraction failed ({type(exc).__name__}: {exc})"
+        )
         return None
 
 
@@ -136,7 +146,10 @@ def _print_records(records: Iterable[ArticleRecord], output: OutputFormat) -> No
                 if quote.speaker_role:
                     speaker += f"\n[dim]{quote.speaker_role}[/]"
                 table.add_row(
-                    speaker, quote.type, span_text(record.text, quote.cue), span_text(record.text, quote.content)
+                    speaker,
+                    quote.type,
+                    span_text(record.text, quote.cue),
+                    span_text(record.text, quote.content),
                 )
             console.print(table)
 
@@ -174,7 +187,9 @@ def ingest(
             try:
                 result = database.save_article(record)
             except Exception as exc:  # the transaction was rolled back; go on with the next
-                failures.report(record.path, f"{record.path}: not stored ({type(exc).__name__}: {exc})")
+                failures.report(
+                    record.path, f"{record.path}: not stored ({type(exc).__name__}: {exc})"
+                )
                 continue
             if result.status == "stored":
                 stored += 1
@@ -182,17 +197,24 @@ def ingest(
                 unchanged += 1
         counts = database.counts()
     stderr.print(
-        f"{stored} article(s) stored, {unchanged} unchanged; database {db} holds "
-        f"{counts.get('articles', 0)} articles, {counts.get('quotes', 0)} quotes, "
-        f"{counts.get('speakers', 0)} speakers."
+        escape(
+            f"{stored} article(s) stored, {unchanged} unchanged; database {db} holds "
+            f"{counts.get('articles', 0)} articles, {counts.get('quotes', 0)} quotes, "
+            f"{counts.get('speakers', 0)} speakers."
+        ),
+        soft_wrap=True,
     )
     failures.exit()
 
 
 @app.command()
 def quotes(
-    speaker: Annotated[str | None, typer.Option(help="Only quotes by speakers whose name contains this.")] = None,
-    search: Annotated[str | None, typer.Option(help="Full-text search in the quoted words.")] = None,
+    speaker: Annotated[
+        str | None, typer.Option(help="Only quotes by speakers whose name contains this.")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Full-text search in the quoted words.")
+    ] = None,
     db: DbOpt = DEFAULT_DB,
     limit: Annotated[int, typer.Option(help="At most this many quotes.")] = 100,
     output: FormatOpt = OutputFormat.table,
@@ -202,7 +224,10 @@ def quotes(
     from onrecord.store.db import open_database
 
     if db != ":memory:" and not Path(db).exists():
-        stderr.print(f"[bold red]error[/]: no database at {db}; run `onrecord ingest` first")
+        stderr.print(
+            f"[bold red]error[/]: no database at {escape(db)}; run `onrecord ingest` first",
+            soft_wrap=True,
+        )
         raise typer.Exit(2)
     with open_database(db) as database:
         rows = find_quotes(database, speaker=speaker, search=search, limit=limit)
@@ -231,11 +256,15 @@ def quotes(
 
 @eval_app.command("polnear")
 def eval_polnear(
-    directory: Annotated[Path, typer.Argument(help="A PolNeAR split: DIR/text/*.txt and DIR/attributions/*.ann.")],
+    directory: Annotated[
+        Path, typer.Argument(help="A PolNeAR split: DIR/text/*.txt and DIR/attributions/*.ann.")
+    ],
     predictions: Annotated[
         Path | None, typer.Option(help="Score this JSONL of extract records instead of extracting.")
     ] = None,
-    save: Annotated[Path | None, typer.Option(help="Also write the extracted records to this JSONL file.")] = None,
+    save: Annotated[
+        Path | None, typer.Option(help="Also write the extracted records to this JSONL file.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score quote extraction against PolNeAR-style brat annotations."""
@@ -243,13 +272,22 @@ def eval_polnear(
 
     text_dir = directory / "text"
     if not text_dir.is_dir() or not (directory / "attributions").is_dir():
-        stderr.print(f"[bold red]error[/]: {directory} has no text/ and attributions/ folders")
+        stderr.print(
+            f"[bold red]error[/]: {escape(str(directory))} has no text/ and attributions/ folders",
+            soft_wrap=True,
+        )
         raise typer.Exit(2)
     failures = _Failures()
     if predictions is not None:
-        records = [ArticleRecord.from_dict(json.loads(line)) for line in predictions.open(encoding="utf-8") if line.strip()]
+        records = [
+            ArticleRecord.from_dict(json.loads(line))
+            for line in predictions.open(encoding="utf-8")
+            if line.strip()
+        ]
     else:
-        records = list(_extract_all([str(text_dir)], failures, "extracting", DEFAULT_MAX_ANALYSED_CHARS))
+        records = list(
+            _extract_all([str(text_dir)], failures, "extracting", DEFAULT_MAX_ANALYSED_CHARS)
+        )
     if save is not None:
         with save.open("w", encoding="utf-8") as handle:
             for record in records:

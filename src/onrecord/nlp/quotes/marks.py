@@ -52,7 +52,9 @@ def _is_opening(text: str, i: int) -> bool:
     return (before in _OPEN_BEFORE or before in OPENING) and not after.isspace()
 
 
-def find_quoted_regions(text: str, paragraphs: list[Span]) -> tuple[list[QuotedRegion], list[Notice]]:
+def find_quoted_regions(
+    text: str, paragraphs: list[Span]
+) -> tuple[list[QuotedRegion], list[Notice]]:
     """Find the quoted regions in the given paragraphs of ``text``.
 
     Args:
@@ -82,8 +84,10 @@ def find_quoted_regions(text: str, paragraphs: list[Span]) -> tuple[list[QuotedR
                 open_at = None
         if open_at is None:
             continue
-        next_starts_quote = index + 1 < len(paragraphs) and _is_opening(text, paragraphs[index + 1][0]) and (
-            text[paragraphs[index + 1][0]] in OPENING | {STRAIGHT}
+        next_starts_quote = (
+            index + 1 < len(paragraphs)
+            and _is_opening(text, paragraphs[index + 1][0])
+            and (text[paragraphs[index + 1][0]] in OPENING | {STRAIGHT})
         )
         if next_starts_quote and open_at >= 0:
             continue  # the quote goes on in the next paragraph

@@ -24,7 +24,6 @@ from onrecord.nlp.quotes.cues import (
     CLAUSE_ONLY_VERBS,
     NOUN_PHRASE_CONTENT_VERBS,
     SPEECH_VERBS,
-    VERBLESS_DASHES,
 )
 from onrecord.nlp.quotes.marks import ALL_MARKS, QuotedRegion
 
@@ -33,7 +32,7 @@ _GAP = re.compile(r"^[\s,;:—–-]*$")
 _FRAME_TO_QUOTE_GAP = re.compile(r"^[ \t]*[,:—–-]?[ \t]*$")
 _HEADLINE = re.compile(r"^(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
 _HEADLINE_NOT_NAMES = frozenset(
-    "breaking watch live opinion update exclusive analysis editorial video photos review".split()
+    ["breaking", "watch", "live", "opinion", "update", "exclusive", "analysis", "editorial", "video", "photos", "review"]
 )
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CUE_MODIFIERS = ("aux", "auxpass", "neg", "advmod", "prt")
@@ -141,7 +140,11 @@ class QuoteRules:
     def _from_token(
         self, paragraph: ParsedParagraph, sentence: SpacySpan, token: Token
     ) -> Attribution | None:
-        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(token.doc)
+            and token.nbor().lower_ == "to"
+        ):
             return self._according_to(paragraph, sentence, token)
         if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in SPEECH_VERBS:
             return None
@@ -149,13 +152,29 @@ class QuoteRules:
             return None
         return self._verb_cue(paragraph, sentence, token)
 
-    def _verb_cue(self, paragraph: ParsedParagraph, sentence: SpacySpan, verb: Token) -> Attribution | None:
+    def _verb_cue(
+        self, paragraph: ParsedParagraph, sentence: SpacySpan, verb: Token
+    ) -> Attribution | None:
         lemma = verb.lemma_.lower()
         subject = self._subject_of(verb)
         clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
-        if clause is None and verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i:
-            # "X is normal, Rutte said" is sometimes parsed with the statement as the head.
-            clause = verb.head if subject is not None and verb.head.pos_ in ("VERB", "AUX") else None
+        if clause is None and subject is not None and self._set_off_frame(verb):
+            if verb.head.i < verb.i:
+                # "X is normal, Rutte said" is sometimes parsed with the statement as the head.
+                clause = verb.head
+            elif verb.dep_ == "parataxis":
+                # "The port, Roe said on Monday, will hire ...": the frame sits inside.
+                inside = self._around_frame(paragraph, verb)
+                if inside:
+                    return Attribution(
+                        content=inside,
+                        cue=self._cue_spans(paragraph, verb),
+                        source=self._source_spans(paragraph, subject),
+                        confidence=0.6,
+                        source_token=subject,
+                        paragraph=paragraph,
+                        position=paragraph.token_span(verb)[0],
+                    )
         cue = self._cue_spans(paragraph, verb)
         source = self._source_spans(paragraph, subject) if subject is not None else []
         base = {
@@ -182,7 +201,9 @@ class QuoteRules:
                     return Attribution(content=[content], confidence=0.5, **base)  # type: ignore[arg-type]
         return None
 
-    def _according_to(self, paragraph: ParsedParagraph, sentence: SpacySpan, according: Token) -> Attribution | None:
+    def _according_to(
+        self, paragraph: ParsedParagraph, sentence: SpacySpan, according: Token
+    ) -> Attribution | None:
         to = according.nbor()
         objects = [c for c in to.children if c.dep_ == "pobj"] or [
             c for c in according.children if c.dep_ == "pobj"
@@ -204,6 +225,38 @@ class QuoteRules:
             paragraph=paragraph,
             position=paragraph.token_span(according)[0],
         )
+
+    @staticmethod
+    def _set_off_frame(verb: Token) -> bool:
+        """Whether ``verb`` heads a frame set off from its statement by punctuation.
+
+        True for "X is normal, Rutte said" parsed with the statement as the head, false
+        for a speech verb inside a reported clause ("stressed that repairs would
+        continue", "said the family would respond"), which is no frame of its own.
+        """
+        if verb.dep_ not in ("parataxis", "ccomp") or verb.head.pos_ not in ("VERB", "AUX"):
+            return False
+        if any(c.dep_ == "mark" for c in verb.children):
+            return False
+        left = verb.left_edge
+        if left.i == 0 or left.i - 1 == verb.head.i:
+            return False
+        before = verb.doc[left.i - 1]
+        return before.is_punct or before.text in ALL_MARKS
+
+    def _around_frame(self, paragraph: ParsedParagraph, verb: Token) -> list[Span]:
+        """The statement around a parenthetical frame, in fragments, without the frame."""
+        head = verb.head
+        if head.lemma_.lower() in SPEECH_VERBS:
+            return []
+        frame = {t.i for t in verb.subtree}
+        tokens = [t for t in head.subtree if t.i not in frame]
+        if not tokens or tokens[0].i > verb.left_edge.i:
+            return []
+        if any(self._in_region(paragraph.token_span(t)) for t in tokens):
+            return []
+        fragments = self._fragments(paragraph, tokens)
+        return fragments if len(fragments) >= 2 else []
 
     # -- pieces -------------------------------------------------------------------------
 
@@ -286,7 +339,7 @@ class QuoteRules:
             between = self.text[region.end : frame_start] if region.end <= frame_start else None
             if between is None or len(between) >= 4 or not _GAP.match(between):
                 continue
-            last_inside = self.text[region.start : region.end].rstrip("”\"»").rstrip()[-1:]
+            last_inside = self.text[region.start : region.end].rstrip('”"»').rstrip()[-1:]
             same_sentence = (
                 last_inside in (",", "—", "–", "-")
                 or sentence_start < region.end
@@ -299,13 +352,17 @@ class QuoteRules:
             if region.start < after_frame:
                 continue
             gap = self.text[after_frame : region.start]
-            if _FRAME_TO_QUOTE_GAP.match(gap) or (gap.strip() == "" and self.text[after_frame - 1] == ":"):
+            if _FRAME_TO_QUOTE_GAP.match(gap) or (
+                gap.strip() == "" and self.text[after_frame - 1] == ":"
+            ):
                 self.claimed.add(region)
                 return [region.span]
             break
         return []
 
-    def _frame_end(self, paragraph: ParsedParagraph, sentence: SpacySpan, verb: Token, frame_end: int) -> int:
+    def _frame_end(
+        self, paragraph: ParsedParagraph, sentence: SpacySpan, verb: Token, frame_end: int
+    ) -> int:
         """Extend the frame over the rest of the verb phrase up to the first quotation mark."""
         end = frame_end
         for token in sentence:
@@ -318,7 +375,9 @@ class QuoteRules:
                 break
         return end
 
-    def _with_split_part(self, paragraph: ParsedParagraph, region: QuotedRegion, verb: Token) -> list[Span]:
+    def _with_split_part(
+        self, paragraph: ParsedParagraph, region: QuotedRegion, verb: Token
+    ) -> list[Span]:
         """Return the quote, plus its continuation after the frame (``"X," he said, "Y."``)."""
         self.claimed.add(region)
         parts = [region.span]
@@ -452,14 +511,21 @@ class QuoteRules:
                 between = self.text[last.content[-1][1] : region.start]
                 same_paragraph = "\n" not in between
                 starts_sentence = before.rstrip()[-1:] in (".", "!", "?")
-                if same_paragraph and starts_sentence and len(between) < 200 and classify_type(
-                    self.text, last.content, self.regions
-                ) == "direct":
+                if (
+                    same_paragraph
+                    and starts_sentence
+                    and len(between) < 200
+                    and classify_type(self.text, last.content, self.regions) == "direct"
+                ):
                     last.content.append(region.span)
                     self.claimed.add(region)
                 continue  # mid-paragraph otherwise: a scare quote or a title
             if len(self.text[region.start : region.end].split()) < 6:
                 continue
-            continued.append(Attribution(content=[region.span], confidence=0.35, position=region.start, follows=last))
+            continued.append(
+                Attribution(
+                    content=[region.span], confidence=0.35, position=region.start, follows=last
+                )
+            )
             self.claimed.add(region)
         return continued

@@ -1,0 +1,1 @@
+"""Quotation finding: quotation marks, cue lexicon and attribution rules."""

@@ -1,0 +1,509 @@
+"""Quote patterns the rules must recognise, pinned down with exact spans.
+
+Every sentence here is invented for the test. Spans are checked through the text
+(``text[start:end]``), following the PolNeAR conventions: direct content includes its
+quotation marks and the punctuation inside them; indirect content includes the
+complementizer "that" and leaves out the final period.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from spacy.language import Language
+
+from onrecord.models import ArticleRecord, Quote, RawDocument, Span
+from onrecord.nlp.parse import load_pipeline
+from onrecord.nlp.pipeline import extract_article
+
+TITLE = "Harbour talks resume in Brussels"
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_pipeline()
+
+
+def extract(nlp: Language, *paragraphs: str, title: str = TITLE) -> ArticleRecord:
+    """Extract an article made of a headline and the given paragraphs (blank-line separated)."""
+    text = "\n\n".join([title, *paragraphs]) + "\n"
+    return extract_article(RawDocument(path="test.txt", text=text), nlp)
+
+
+def pieces(record: ArticleRecord, spans: list[Span]) -> list[str]:
+    return [record.text[s:e] for s, e in spans]
+
+
+def find(record: ArticleRecord, needle: str) -> Quote:
+    """The one quote whose content contains ``needle``."""
+    found = [q for q in record.quotes if any(needle in f for f in pieces(record, q.content))]
+    assert len(found) == 1, (needle, [pieces(record, q.content) for q in record.quotes])
+    return found[0]
+
+
+def assert_quote(
+    record: ArticleRecord,
+    needle: str,
+    content: list[str],
+    cue: list[str],
+    source: list[str],
+    kind: str,
+) -> Quote:
+    quote = find(record, needle)
+    assert pieces(record, quote.content) == content
+    assert pieces(record, quote.cue) == cue
+    assert pieces(record, quote.source) == source
+    assert quote.type == kind
+    return quote
+
+
+# -- 1. direct quotes in straight and curly marks -------------------------------------
+
+
+@pytest.mark.parametrize(("left", "right"), [('"', '"'), ("“", "”")])
+def test_direct_quote_includes_marks_and_comma(nlp: Language, left: str, right: str) -> None:
+    record = extract(nlp, f"{left}We were there,{right} Tom Baker said.")
+    assert_quote(record, "We were there", [f"{left}We were there,{right}"], ["said"], ["Tom Baker"], "direct")
+
+
+def test_direct_quote_with_final_period_inside(nlp: Language) -> None:
+    record = extract(nlp, "Mayor Linda Okoro said: “The harbour will reopen in spring.”")
+    assert_quote(
+        record,
+        "harbour will reopen",
+        ["“The harbour will reopen in spring.”"],
+        ["said"],
+        ["Mayor Linda Okoro"],
+        "direct",
+    )
+
+
+# -- 2. a quote split by its frame ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("left", "right"), [('"', '"'), ("“", "”")])
+def test_split_quote_around_pronoun_frame(nlp: Language, left: str, right: str) -> None:
+    record = extract(
+        nlp,
+        "Tom Baker met the dock workers on Monday.",
+        f"{left}We were there,{right} he said, {left}and we will be there again.{right}",
+    )
+    assert_quote(
+        record,
+        "We were there",
+        [f"{left}We were there,{right}", f"{left}and we will be there again.{right}"],
+        ["said"],
+        ["he"],
+        "direct",
+    )
+    assert len(record.quotes) == 1
+
+
+def test_split_quote_with_inverted_name_and_comma(nlp: Language) -> None:
+    record = extract(nlp, "“The port is open,” said Jane Doe, “and it will stay open.”")
+    assert_quote(
+        record,
+        "The port is open",
+        ["“The port is open,”", "“and it will stay open.”"],
+        ["said"],
+        ["Jane Doe"],
+        "direct",
+    )
+    assert len(record.quotes) == 1
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["“It was fine.”", "“It was fine, and we will go back next year.”"],
+)
+def test_split_quote_across_sentences(nlp: Language, second: str) -> None:
+    record = extract(nlp, f"“We were there,” said Jane Doe. {second}")
+    assert_quote(
+        record, "We were there", ["“We were there,”", second], ["said"], ["Jane Doe"], "direct"
+    )
+    assert len(record.quotes) == 1
+
+
+def test_split_quote_after_name_before_verb(nlp: Language) -> None:
+    record = extract(nlp, '"Prices will fall," Jane Doe said. "Soon."')
+    assert_quote(
+        record, "Prices will fall", ['"Prices will fall,"', '"Soon."'], ["said"], ["Jane Doe"], "direct"
+    )
+
+
+# -- 3. multi-sentence and multi-paragraph quotes -------------------------------------
+
+
+def test_multi_sentence_quote_is_one_region(nlp: Language) -> None:
+    record = extract(
+        nlp, "“We will rebuild the port. It will take years. Nobody should doubt it,” said Jane Roe."
+    )
+    assert_quote(
+        record,
+        "It will take years",
+        ["“We will rebuild the port. It will take years. Nobody should doubt it,”"],
+        ["said"],
+        ["Jane Roe"],
+        "direct",
+    )
+    assert len(record.quotes) == 1
+
+
+def test_multi_paragraph_quote_with_frame_at_the_end(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "“The first phase starts now.",
+        "“The second phase follows in the autumn.",
+        "“And the third one will finish the job,” Jane Roe added.",
+    )
+    whole = (
+        "“The first phase starts now.\n\n“The second phase follows in the autumn.\n\n"
+        "“And the third one will finish the job,”"
+    )
+    assert_quote(record, "second phase", [whole], ["added"], ["Jane Roe"], "direct")
+    assert len(record.quotes) == 1
+    assert not [w for w in record.warnings if w.code == "unclosed_quote"]
+
+
+def test_multi_paragraph_quote_with_frame_in_the_first_paragraph(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "“We will rebuild the port,” Jane Roe said. “It will take years.",
+        "“Nobody should doubt it. We have the money.”",
+    )
+    assert_quote(
+        record,
+        "rebuild the port",
+        ["“We will rebuild the port,”", "“It will take years.\n\n“Nobody should doubt it. We have the money.”"],
+        ["said"],
+        ["Jane Roe"],
+        "direct",
+    )
+    assert len(record.quotes) == 1
+
+
+def test_multi_paragraph_quote_on_single_line_breaks(nlp: Language) -> None:
+    text = (
+        f"{TITLE}\n“The first phase starts now.\n“The second phase follows in the autumn.\n"
+        "“And the third one will finish the job,” she added.\n"
+    )
+    record = extract_article(RawDocument(path="test.txt", text=text), nlp)
+    quote = find(record, "second phase")
+    assert pieces(record, quote.content) == [
+        "“The first phase starts now.\n“The second phase follows in the autumn.\n"
+        "“And the third one will finish the job,”"
+    ]
+    assert pieces(record, quote.cue) == ["added"]
+
+
+# -- 4. where the frame stands ------------------------------------------------------------
+
+
+def test_frame_before_with_colon(nlp: Language) -> None:
+    record = extract(nlp, "Tom Baker visited the docks.", 'He said: "The harbour will reopen in spring."')
+    assert_quote(
+        record, "harbour will reopen", ['"The harbour will reopen in spring."'], ["said"], ["He"], "direct"
+    )
+
+
+def test_frame_before_told_reporters(nlp: Language) -> None:
+    record = extract(nlp, 'Smith told reporters: "We expect the first ships in April."')
+    assert_quote(
+        record, "first ships", ['"We expect the first ships in April."'], ["told"], ["Smith"], "direct"
+    )
+
+
+def test_frame_after(nlp: Language) -> None:
+    record = extract(nlp, '"The budget is balanced," Smith said.')
+    assert_quote(record, "budget", ['"The budget is balanced,"'], ["said"], ["Smith"], "direct")
+
+
+def test_frame_after_with_time_phrase(nlp: Language) -> None:
+    record = extract(nlp, "“The budget is balanced,” Senator Jane Roe said on Monday.")
+    assert_quote(
+        record, "budget", ["“The budget is balanced,”"], ["said"], ["Senator Jane Roe"], "direct"
+    )
+
+
+def test_frame_before_with_time_phrase(nlp: Language) -> None:
+    record = extract(nlp, "Senator Jane Roe said on Monday: “We have the votes.”")
+    assert_quote(record, "votes", ["“We have the votes.”"], ["said"], ["Senator Jane Roe"], "direct")
+
+
+def test_frame_inside_indirect_statement(nlp: Language) -> None:
+    record = extract(nlp, "Jane Roe visited the docks. The port, Roe said on Monday, will hire 200 workers.")
+    quote = assert_quote(
+        record, "The port", ["The port", "will hire 200 workers"], ["said"], ["Roe"], "indirect"
+    )
+    assert quote.speaker == "Jane Roe"
+
+
+# -- 5. indirect quotes -----------------------------------------------------------------
+
+
+def test_indirect_with_that(nlp: Language) -> None:
+    record = extract(nlp, "Minister Anna Berg said that debates are normal.")
+    assert_quote(
+        record, "debates", ["that debates are normal"], ["said"], ["Minister Anna Berg"], "indirect"
+    )
+
+
+def test_indirect_without_that(nlp: Language) -> None:
+    record = extract(nlp, "A dock worker said the work was hard.")
+    assert_quote(record, "work was hard", ["the work was hard"], ["said"], ["A dock worker"], "indirect")
+
+
+def test_indirect_pronoun_stressed(nlp: Language) -> None:
+    record = extract(
+        nlp, "Anna Berg spoke first. She stressed that growing demand must be met by more production."
+    )
+    assert_quote(
+        record,
+        "growing demand",
+        ["that growing demand must be met by more production"],
+        ["stressed"],
+        ["She"],
+        "indirect",
+    )
+
+
+@pytest.mark.parametrize("name", ["Berg", "the minister", "he"])
+def test_indirect_inverted(nlp: Language, name: str) -> None:
+    record = extract(nlp, "Anna Berg and Tom Baker met in the morning.", f"Debates are normal, {name} said.")
+    assert_quote(record, "Debates", ["Debates are normal"], ["said"], [name], "indirect")
+
+
+def test_indirect_inverted_told_reporters(nlp: Language) -> None:
+    record = extract(nlp, "The economy will grow next year, the minister told reporters.")
+    assert_quote(
+        record, "economy", ["The economy will grow next year"], ["told"], ["the minister"], "indirect"
+    )
+
+
+def test_complement_verbs_are_not_cues_of_their_own(nlp: Language) -> None:
+    """A speech verb inside a reported clause ("would continue", "agreed") is no frame."""
+    record = extract(
+        nlp,
+        "Mayor Linda Okoro stressed that repairs would continue, adding that the city had hired inspectors.",
+        "Eric Vance said the family would respond. She said that she did not believe him.",
+    )
+    contents = sorted(" … ".join(pieces(record, q.content)) for q in record.quotes)
+    assert contents == [
+        "that repairs would continue",
+        "that she did not believe him",
+        "that the city had hired inspectors",
+        "the family would respond",
+    ]
+
+
+# -- 6. mixed quotes -----------------------------------------------------------------------
+
+
+def test_mixed_quote_from_that_to_closing_mark(nlp: Language) -> None:
+    record = extract(nlp, "The minister stated that “the harbour is fully funded.”")
+    assert_quote(
+        record,
+        "fully funded",
+        ["that “the harbour is fully funded.”"],
+        ["stated"],
+        ["The minister"],
+        "mixed",
+    )
+
+
+def test_mixed_quote_with_fragment_inside(nlp: Language) -> None:
+    record = extract(nlp, "Anna Berg said the plan was “ambitious and costly” but necessary.")
+    assert_quote(
+        record,
+        "ambitious",
+        ["the plan was “ambitious and costly” but necessary"],
+        ["said"],
+        ["Anna Berg"],
+        "mixed",
+    )
+
+
+# -- 7. headline quotes ---------------------------------------------------------------------
+
+
+def test_headline_quote(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Senator Jane Roe spoke to supporters in the harbour on Monday evening.",
+        title="Jane Roe: We Will Not Back Down",
+    )
+    quote = assert_quote(record, "Back Down", ["We Will Not Back Down"], [":"], ["Jane Roe"], "direct")
+    assert quote.speaker == "Jane Roe"
+
+
+def test_headline_surname_resolves_to_person(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Senator Jane Roe spoke to supporters in the harbour on Monday evening.",
+        title="Roe: The Harbour Stays Public",
+    )
+    quote = find(record, "Harbour Stays Public")
+    assert quote.speaker == "Jane Roe"
+    assert quote.type == "direct"
+
+
+@pytest.mark.parametrize("label", ["Breaking", "Analysis", "Watch"])
+def test_headline_label_is_not_a_speaker(nlp: Language, label: str) -> None:
+    record = extract(nlp, "The harbour reopened on Monday after a long winter.", title=f"{label}: Harbour Reopens")
+    assert record.quotes == []
+
+
+# -- 8. verbless attributions ------------------------------------------------------------
+
+
+def test_according_to_at_end(nlp: Language) -> None:
+    record = extract(nlp, "Inspectors were satisfied, according to the city engineer.")
+    assert_quote(
+        record, "Inspectors", ["Inspectors were satisfied"], ["according to"], ["the city engineer"], "indirect"
+    )
+
+
+def test_according_to_at_start(nlp: Language) -> None:
+    record = extract(nlp, "According to the ministry, the harbour lost money last year.")
+    assert_quote(
+        record,
+        "lost money",
+        ["the harbour lost money last year"],
+        ["According to"],
+        ["the ministry"],
+        "indirect",
+    )
+
+
+def test_according_to_in_the_middle(nlp: Language) -> None:
+    record = extract(nlp, "The harbour, according to officials, lost money last year.")
+    assert_quote(
+        record,
+        "lost money",
+        ["The harbour", "lost money last year"],
+        ["according to"],
+        ["officials"],
+        "indirect",
+    )
+
+
+@pytest.mark.parametrize("dash", ["—", "–", "―"])
+def test_dash_attribution_at_paragraph_end(nlp: Language, dash: str) -> None:
+    record = extract(nlp, f"“The harbour is our future.” {dash} Senator Jane Roe")
+    quote = assert_quote(
+        record, "our future", ["“The harbour is our future.”"], [dash], ["Senator Jane Roe"], "direct"
+    )
+    assert quote.speaker == "Jane Roe"
+
+
+def test_dash_mid_paragraph_is_not_an_attribution(nlp: Language) -> None:
+    record = extract(nlp, "The “harbour tax” — Mayor Okoro's idea — was rejected.")
+    assert all("harbour tax" not in " ".join(pieces(record, q.content)) for q in record.quotes)
+
+
+# -- 9. odd and unbalanced marks -------------------------------------------------------------
+
+
+def test_apostrophes_never_open_quotes(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Democrats’ objections date from the ’90s, when the port first closed.",
+        "The workers’ union said it would strike.",
+        "Nobody’s plan has worked since the ’80s.",
+    )
+    assert [w.code for w in record.warnings] == []
+    quote = find(record, "would strike")
+    assert pieces(record, quote.content) == ["it would strike"]
+    assert pieces(record, quote.source) == ["The workers’ union"]
+
+
+def test_unclosed_mark_never_swallows_following_paragraphs(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Officials said the plan was “ambitious and costly.",
+        "The next paragraph has no quotes at all and must stay outside.",
+        "Tom Baker said the port would reopen.",
+    )
+    assert "unclosed_quote" in [w.code for w in record.warnings]
+    second = record.text.index("The next paragraph")
+    for quote in record.quotes:
+        for start, end in quote.content:
+            assert not (start < second < end), pieces(record, quote.content)
+    assert_quote(record, "port would reopen", ["the port would reopen"], ["said"], ["Tom Baker"], "indirect")
+
+
+def test_thousand_stray_marks_do_not_crash_and_finish_fast(nlp: Language) -> None:
+    marks = ['"', "“", "”", "«", "»", "„", "’"]
+    words = [f"word{i} {marks[i % len(marks)]}" for i in range(1000)]
+    paragraphs = [" ".join(words[i : i + 50]) + "." for i in range(0, 1000, 50)]
+    started = time.perf_counter()
+    record = extract(nlp, *paragraphs)
+    assert time.perf_counter() - started < 10
+    assert sum(record.text.count(m) for m in marks) == 1000
+    for quote in record.quotes:
+        for start, end in quote.content:
+            assert 0 <= start < end <= len(record.text)
+
+
+# -- 10. cue words ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue", "content"),
+    [
+        ("Anna Berg said that the port was safe.", "said", "that the port was safe"),
+        ("Anna Berg stated that the port was safe.", "stated", "that the port was safe"),
+        ("Anna Berg stressed that the port was safe.", "stressed", "that the port was safe"),
+        ("Anna Berg underlined that the port was safe.", "underlined", "that the port was safe"),
+        ("Anna Berg emphasized that the port was safe.", "emphasized", "that the port was safe"),
+        ("Anna Berg added that the port was safe.", "added", "that the port was safe"),
+        ("Anna Berg concluded that the port was safe.", "concluded", "that the port was safe"),
+        ("Anna Berg told reporters that the port was safe.", "told", "that the port was safe"),
+        ("“The port is safe,” Anna Berg added.", "added", "“The port is safe,”"),
+        ("“The port is safe,” Anna Berg concluded.", "concluded", "“The port is safe,”"),
+        ("“The port is safe,” Anna Berg told reporters.", "told", "“The port is safe,”"),
+        ("“The port is safe,” Anna Berg underlined.", "underlined", "“The port is safe,”"),
+        ("The port is safe, according to Anna Berg.", "according to", "The port is safe"),
+    ],
+)
+def test_cue_words(nlp: Language, sentence: str, cue: str, content: str) -> None:
+    record = extract(nlp, sentence)
+    quote = find(record, "port")
+    assert pieces(record, quote.cue) == [cue]
+    assert pieces(record, quote.content) == [content]
+    assert pieces(record, quote.source) == ["Anna Berg"]
+    assert quote.speaker == "Anna Berg"
+
+
+@pytest.mark.parametrize("participle", ["adding", "stressing", "emphasizing", "saying"])
+def test_participle_inherits_subject(nlp: Language, participle: str) -> None:
+    record = extract(
+        nlp, f"Mayor Linda Okoro opened the new dock on Friday, {participle} that more jobs would follow."
+    )
+    quote = assert_quote(
+        record,
+        "more jobs",
+        ["that more jobs would follow"],
+        [participle],
+        ["Mayor Linda Okoro"],
+        "indirect",
+    )
+    assert quote.speaker == "Linda Okoro"
+
+
+def test_participle_after_reported_clause_inherits_pronoun(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Mayor Linda Okoro visited the docks.",
+        "She stressed that demand was rising, adding that “speed and quality” were needed.",
+    )
+    quote = assert_quote(
+        record,
+        "speed and quality",
+        ["that “speed and quality” were needed"],
+        ["adding"],
+        ["She"],
+        "mixed",
+    )
+    assert quote.speaker == "Linda Okoro"
