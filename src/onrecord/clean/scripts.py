@@ -46,13 +46,15 @@ def find_foreign_words(text: str) -> list[Notice]:
 
     Returns:
         One ``foreign_script`` notice per foreign word, with its span; nothing when the
-        text has no dominant script or is mostly in the "foreign" one.
+        text is not mostly Latin-script or has too many such words to be stray ones.
     """
     words = [(m.span(), word_script(m.group())) for m in _WORD.finditer(text)]
     if not words:
         return []
     counts = Counter(script for _, script in words)
     dominant, dominant_count = counts.most_common(1)[0]
+    if dominant != "LATIN":
+        return []  # not English prose; language handling is ingest's job
     foreign = [(span, script) for span, script in words if script != dominant]
     if not foreign or len(foreign) > _MAX_FOREIGN_SHARE * dominant_count:
         return []

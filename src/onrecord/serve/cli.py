@@ -137,10 +137,10 @@ def _print_records(records: Iterable[ArticleRecord], output: OutputFormat) -> No
         console = Console()
         for record in records:
             table = Table(title=f"{record.title or record.path}", show_lines=True, expand=True)
-            table.add_column("speaker")
-            table.add_column("type")
-            table.add_column("cue")
-            table.add_column("statement", ratio=3)
+            table.add_column("speaker", ratio=1, min_width=14)
+            table.add_column("type", width=8)
+            table.add_column("cue", ratio=1, min_width=8)
+            table.add_column("statement", ratio=3, min_width=30)
             for quote in record.quotes:
                 speaker = quote.speaker or "?"
                 if quote.speaker_role:
@@ -239,17 +239,18 @@ def quotes(
         sys.stdout.write("\n")
     else:
         table = Table(show_lines=True, expand=True)
-        for column in ("speaker", "role", "type", "statement", "article", "date"):
-            table.add_column(column, ratio=3 if column == "statement" else None)
+        table.add_column("speaker", ratio=1, min_width=14)
+        table.add_column("type", width=8)
+        table.add_column("statement", ratio=3, min_width=30)
+        table.add_column("article", ratio=1, min_width=14)
         for row in rows:
-            table.add_row(
-                row.speaker or "?",
-                row.speaker_role or "",
-                row.type,
-                row.snippet or row.content_text,
-                row.article_title or row.article_path,
-                row.published or "",
-            )
+            speaker = escape(row.speaker or "?")
+            if row.speaker_role:
+                speaker += f"\n[dim]{escape(row.speaker_role)}[/]"
+            article = escape(row.article_title or row.article_path)
+            if row.published:
+                article += f"\n[dim]{row.published}[/]"
+            table.add_row(speaker, row.type, escape(row.snippet or row.content_text), article)
         Console().print(table)
         stderr.print(f"{len(rows)} quote(s)")
 

@@ -79,7 +79,8 @@ def find_quoted_regions(
                 continue
             if opening and i == p_start:
                 continue  # the opening mark of a continued multi-paragraph quote
-            if not opening or char == STRAIGHT:
+            # "„" (German, Polish) is closed by "“", which elsewhere opens a quote.
+            if not opening or char == STRAIGHT or (char == "“" and text[open_at] == "„"):
                 regions.append(QuotedRegion(open_at, i + 1))
                 open_at = None
         if open_at is None:

@@ -238,7 +238,7 @@ class QuoteRules:
             return False
         if any(c.dep_ == "mark" for c in verb.children):
             return False
-        left = verb.left_edge
+        left = next(t for t in verb.subtree if not t.is_punct or t is verb)
         if left.i == 0 or left.i - 1 == verb.head.i:
             return False
         before = verb.doc[left.i - 1]
@@ -293,9 +293,11 @@ class QuoteRules:
         if head.pos_ == "PRON":
             return [paragraph.token_span(head)]
         left = min((t.i for t in head.subtree), default=head.i)
-        # stop at a comma: "Rutte, who ..." keeps "Rutte"
+        # stop at a comma: "Rutte, who ..." keeps "Rutte"; a possessive "workers’" is no stop
         start = head.i
-        while start > left and not head.doc[start - 1].is_punct:
+        while start > left and (
+            not head.doc[start - 1].is_punct or head.doc[start - 1].dep_ == "case"
+        ):
             start -= 1
         end = head.i
         for child in sorted(head.children, key=lambda t: t.i):
@@ -499,7 +501,8 @@ class QuoteRules:
         continued = []
         by_end = sorted(found, key=lambda a: a.content[-1][1])
         for region in self.regions:
-            if region in self.claimed or len(self.text[region.start : region.end].split()) < 4:
+            words = len(self.text[region.start : region.end].split())
+            if region in self.claimed or words == 0:
                 continue
             previous = [a for a in by_end if a.content[-1][1] <= region.start]
             if not previous or region.start - previous[-1].content[-1][1] > 600:
@@ -511,16 +514,21 @@ class QuoteRules:
                 between = self.text[last.content[-1][1] : region.start]
                 same_paragraph = "\n" not in between
                 starts_sentence = before.rstrip()[-1:] in (".", "!", "?")
+                # A short quote ("Soon.") continues only right after the frame sentence.
+                right_after_frame = len(between) < 80 and any(
+                    last.content[-1][1] <= c[0] and c[1] <= region.start for c in last.cue
+                )
                 if (
                     same_paragraph
                     and starts_sentence
+                    and (words >= 4 or right_after_frame)
                     and len(between) < 200
                     and classify_type(self.text, last.content, self.regions) == "direct"
                 ):
                     last.content.append(region.span)
                     self.claimed.add(region)
                 continue  # mid-paragraph otherwise: a scare quote or a title
-            if len(self.text[region.start : region.end].split()) < 6:
+            if words < 6:
                 continue
             continued.append(
                 Attribution(

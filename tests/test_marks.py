@@ -1,0 +1,105 @@
+"""Pairing quotation marks into quoted regions (``onrecord.nlp.quotes.marks``).
+
+All texts are invented for the test; no parse is needed at this level.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from onrecord.models import Span
+from onrecord.nlp.quotes.marks import QuotedRegion, contains, find_quoted_regions
+
+
+def paragraphs_of(text: str) -> list[Span]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+
+
+def regions(text: str) -> tuple[list[str], list[str]]:
+    found, notices = find_quoted_regions(text, paragraphs_of(text))
+    return [text[r.start : r.end] for r in found], [n.code for n in notices]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"We were there," he said.', ['"We were there,"']),
+        ("“We were there,” he said.", ["“We were there,”"]),
+        ("«We were there», he said.", ["«We were there»"]),
+        ("„We were there“, he said.", ["„We were there“"]),
+        (
+            '"We were there," he said, "and we will be back."',
+            ['"We were there,"', '"and we will be back."'],
+        ),
+        ("He called the plan “bold” and “costly”.", ["“bold”", "“costly”"]),
+        ('He said: "The port is open."', ['"The port is open."']),
+        ('("The port is open.")', ['"The port is open."']),
+    ],
+)
+def test_balanced_marks(text: str, expected: list[str]) -> None:
+    assert regions(text) == (expected, [])
+
+
+def test_multi_sentence_quote_is_one_region() -> None:
+    text = "“We will rebuild. It will take years. Nobody should doubt it,” she said."
+    assert regions(text) == (["“We will rebuild. It will take years. Nobody should doubt it,”"], [])
+
+
+@pytest.mark.parametrize("separator", ["\n", "\n\n"])
+def test_multi_paragraph_quote_is_one_region(separator: str) -> None:
+    text = separator.join(
+        ["“The first phase starts now.", "“The second follows.", "“The third ends it,” she said."]
+    )
+    assert regions(text) == ([text[: text.index(" she")]], [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Democrats’ objections date from the ’90s.",
+        "The workers' union met in the '80s.",
+        "Nobody’s plan worked; the mayor’s did not either.",
+        "Rock ’n’ roll returned to the harbour.",
+    ],
+)
+def test_apostrophes_never_open_quotes(text: str) -> None:
+    assert regions(text) == ([], [])
+
+
+def test_unclosed_mark_stops_at_paragraph_end_with_warning() -> None:
+    text = "Officials said the plan was “ambitious and costly.\nThe next paragraph stays outside."
+    found, notices = find_quoted_regions(text, paragraphs_of(text))
+    assert [text[r.start : r.end] for r in found] == ["“ambitious and costly."]
+    assert found[0].closed is False
+    assert [n.code for n in notices] == ["unclosed_quote"]
+    assert [text[s:e] for s, e in notices[0].spans] == ["“"]
+
+
+def test_unclosed_mark_does_not_pair_with_a_later_paragraph() -> None:
+    text = 'He said "the plan was costly.\nLater she wrote: "We agree."'
+    found, notices = find_quoted_regions(text, paragraphs_of(text))
+    assert [text[r.start : r.end] for r in found] == ['"the plan was costly.', '"We agree."']
+    assert [n.code for n in notices] == ["unclosed_quote"]
+
+
+def test_thousand_stray_marks_finish_fast() -> None:
+    marks = ['"', "“", "”", "«", "»", "„", "’"]
+    text = "\n".join(
+        " ".join(f"w{i} {marks[(i * 3 + j) % len(marks)]}" for i in range(50)) for j in range(20)
+    )
+    assert sum(text.count(m) for m in marks) == 1000
+    started = time.perf_counter()
+    found, _notices = find_quoted_regions(text, paragraphs_of(text))
+    assert time.perf_counter() - started < 1
+    for region in found:
+        assert 0 <= region.start < region.end <= len(text)
+    assert all(not contains(a.span, b.span) for a in found for b in found if a is not b)
+
+
+def test_region_span_property() -> None:
+    assert QuotedRegion(3, 9).span == (3, 9)
+    assert contains((0, 10), (2, 5))
+    assert not contains((2, 5), (0, 10))
