@@ -20,7 +20,20 @@ _READING_TIME = re.compile(r"\b\d{1,3}\s*(?:-\s*)?(?:min(?:ute)?s?)\.?\s*(?:read
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
 }
 _DATE_LINE = re.compile(
@@ -157,7 +170,13 @@ def _classify_chrome(text: str, header: list[Span], layout: Layout) -> None:
     for span, residue in residues.items():
         line = text[span[0] : span[1]]
         short = len(line.split()) <= _MAX_CHROME_WORDS
-        if (short and (
-            not residue or residue == layout.site or counts[residue] > 1 or _DATE_LINE.search(line)
-        )) or (short and _READING_TIME.search(line)):
+        if (
+            short
+            and (
+                not residue
+                or residue == layout.site
+                or counts[residue] > 1
+                or _DATE_LINE.search(line)
+            )
+        ) or (short and _READING_TIME.search(line)):
             layout.boilerplate.append(span)

@@ -2,10 +2,11 @@
 
 Owns turning spaCy's entity mentions into ``Entity`` records: people grouped by surname
 under their fullest name ("Rutte" → "Mark Rutte", while "Eric Trump" and "Donald Trump"
-stay apart), other entities grouped by their text without a leading "the", and the
-roles or titles the article gives a person — a title before the name ("NATO Secretary
-General Mark Rutte"), an apposition ("the new Ukrainian Minister of Defence, Mykhailo
-Fedorov") or a possessed role ("his deputy, Elbridge Colby" → "deputy of Peter Hegseth").
+stay apart; a bare surname mistagged as a place or organisation joins its person), other
+entities grouped by their text without a leading "the", and the roles or titles the
+article gives a person — a title before the name ("NATO Secretary General Mark Rutte"),
+an apposition ("the new Ukrainian Minister of Defence, Mykhailo Fedorov") or a possessed
+role ("his deputy, Elbridge Colby" → "deputy of Peter Hegseth"; "Holm's deputy").
 Does not attribute quotes (see ``nlp.speakers``).
 """
 
@@ -105,6 +106,7 @@ class ArticleEntities:
 
     def _collect(self) -> None:
         mentions: list[PersonMention] = []
+        others: list[tuple[SpacySpan, Span, ParsedParagraph]] = []
         for paragraph in self.parsed.paragraphs:
             for ent in paragraph.doc.ents:
                 if ent.label_ not in KEPT_LABELS:
@@ -115,7 +117,15 @@ class ArticleEntities:
                 if ent.label_ == "PERSON" and _name_tokens(ent):
                     mentions.append(PersonMention(span, ent, paragraph))
                 else:
-                    self._add_other(ent, span)
+                    others.append((ent, span, paragraph))
+        surnames = {words[-1].lower() for m in mentions if len(words := _name_tokens(m.ent)) > 1}
+        for ent, span, paragraph in others:
+            if _mistagged_surname(ent, surnames):
+                # "Biden's advisers" tagged GPE in an article about Joe Biden.
+                mentions.append(PersonMention(span, ent, paragraph))
+            else:
+                self._add_other(ent, span)
+        mentions.sort(key=lambda m: m.span)
         self._cluster_people(mentions)
         for person in self.people:
             for mention in person.mentions:
@@ -254,8 +264,12 @@ class ArticleEntities:
     def _possessor(self, noun: Token) -> str | None:
         """Resolve "his" in "his deputy" to the person it most plausibly points at."""
         poss = next((c for c in noun.children if c.dep_ == "poss"), None)
-        if poss is None or poss.lower_ not in PRONOUNS_MALE | PRONOUNS_FEMALE:
+        if poss is None:
             return None
+        if poss.lower_ not in PRONOUNS_MALE | PRONOUNS_FEMALE:
+            # "Dahl's deputy, Jon Lie": the possessor is named.
+            named = self._person_token(poss)
+            return named.canonical if named else None
         sentence = noun.sent
         subject = next(
             (t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.head == sentence.root),
@@ -271,6 +285,14 @@ class ArticleEntities:
         # A possessive in the object names someone other than the subject when the
         # sentence offers such a person ("Rutte highlighted ... of Hegseth ... his deputy").
         return max(candidates)[2] if candidates else None
+
+    def _person_token(self, token: Token) -> Person | None:
+        for person in self.people:
+            for mention in person.mentions:
+                ent = mention.ent
+                if ent.doc is token.doc and ent.start <= token.i < ent.end:
+                    return person
+        return None
 
     @staticmethod
     def _gender_from_honorific(person: Person, mention: PersonMention) -> None:
@@ -330,3 +352,15 @@ class ArticleEntities:
             )
         result.extend(sorted(self.others.values(), key=lambda e: e.spans[0]))
         return result
+
+
+def _mistagged_surname(ent: SpacySpan, surnames: set[str]) -> bool:
+    """Whether a non-person entity is the bare surname of a person the article names."""
+    if ent.label_ not in ("ORG", "GPE", "NORP", "LOC", "FAC"):
+        return False
+    words = _name_tokens(ent)
+    return (
+        len(words) == 1
+        and words[0].lower() in surnames
+        and all(t.pos_ == "PROPN" for t in ent if not t.is_punct and t.dep_ != "case")
+    )

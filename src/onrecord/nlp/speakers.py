@@ -2,8 +2,9 @@
 
 Owns the in-article resolver: a name or surname maps to its person cluster
 ("Rutte" → "Mark Rutte"); a pronoun ("he", "she") to the most salient earlier person of
-matching gender — the previous speaker first, then the most recent person named as a
-subject, then the most recent person named; a relative pronoun ("who") to the noun it
+matching gender — the previous speaker first (also an unnamed one: "the mayor said ...
+She added"), then the most recent person named as a subject, then the most recent person
+named; a relative pronoun ("who") to the noun it
 modifies; a description ("the secretary general") to the person whose role contains it;
 an organisation to its canonical name. There is no neural coreference model offline;
 this is rules over the parse. Does not find statements (see ``nlp.quotes.rules``) or
@@ -12,12 +13,15 @@ link speakers across articles (a later store feature).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Token
 
 from onrecord.nlp.entities import ArticleEntities, Person
 from onrecord.nlp.quotes.cues import (
+    GENDERED_NOUNS_FEMALE,
+    GENDERED_NOUNS_MALE,
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
     PRONOUNS_PLURAL,
@@ -50,6 +54,8 @@ class SpeakerResolver:
         self.text = text
         self.entities = entities
         self.history: list[tuple[int, Person]] = []
+        self.described: list[tuple[int, Resolution, str | None]] = []
+        """Earlier speakers known only by a description ("a spokeswoman"), with gender."""
 
     def resolve_all(self, attributions: list[Attribution]) -> list[Resolution]:
         """Resolve every attribution; earlier speakers inform later pronouns.
@@ -73,6 +79,9 @@ class SpeakerResolver:
             resolved_by_id[id(attribution)] = result
             if result.person is not None:
                 self.history.append((attribution.position, result.person))
+            elif result.speaker is not None and _is_person_description(attribution.source_token):
+                gender = _noun_gender(attribution.source_token)
+                self.described.append((attribution.position, result, gender))
         return [results[i] for i in range(len(attributions))]
 
     def resolve(self, attribution: Attribution) -> Resolution:
@@ -80,8 +89,14 @@ class SpeakerResolver:
         if not attribution.source:
             return Resolution(None, None, None)
         start, end = attribution.source[0]
-        mention_text = self.text[start:end]
+        mention_text = full_text = self.text[start:end]
         token = attribution.source_token
+        if token is not None and attribution.paragraph is not None:
+            head_end = attribution.paragraph.token_span(token)[1]
+            if start < head_end < end:
+                # "a spokesman for Jane Roe": the speaker is the head, not a name after it.
+                end = head_end
+                mention_text = self.text[start:end]
         if token is not None and token.lower_ in RELATIVE_PRONOUNS:
             token = self._relative_antecedent(token)
             if token is None:
@@ -97,9 +112,10 @@ class SpeakerResolver:
                     if person is not None:
                         break
         if person is None and token is not None and token.pos_ == "PRON":
-            person = self._pronoun(token.lower_, attribution.position)
-            if person is None:
-                return Resolution(None, None, None)
+            found = self._pronoun(token.lower_, attribution.position)
+            if found is None or isinstance(found, Resolution):
+                return found or Resolution(None, None, None)
+            person = found
         if (
             person is None
             and mention_text[:1].isupper()
@@ -119,9 +135,10 @@ class SpeakerResolver:
         other = self.entities.other_at((start, end))
         if other is not None:
             return Resolution(other.canonical, None, None)
-        return Resolution(_strip_determiner(mention_text), None, None)
+        return Resolution(_strip_determiner(full_text), None, None)
 
-    def _pronoun(self, pronoun: str, position: int) -> Person | None:
+    def _pronoun(self, pronoun: str, position: int) -> Person | Resolution | None:
+        """The antecedent of "he"/"she": a person, or an unnamed earlier speaker."""
         if pronoun in PRONOUNS_PLURAL or pronoun in ("i", "me", "you", "it"):
             return None
         gender = "m" if pronoun in PRONOUNS_MALE else "f" if pronoun in PRONOUNS_FEMALE else None
@@ -129,37 +146,60 @@ class SpeakerResolver:
         def agrees(person: Person) -> bool:
             return gender is None or person.gender in (None, gender)
 
+        described = next(
+            (
+                (at, result)
+                for at, result, noun_gender in reversed(self.described)
+                if at < position and noun_gender in (None, gender)
+            ),
+            None,
+        )
         for at, person in reversed(self.history):
             if position - at > _PRONOUN_WINDOW:
                 break
+            if described is not None and described[0] > at:
+                break  # an unnamed speaker ("the mayor") spoke after this person
             if at < position and agrees(person):
                 if self._named_since(person, at, position, agrees):
                     break
                 return person
+        if (
+            described is not None
+            and position - described[0] <= _PRONOUN_WINDOW
+            and not self._named_since(None, described[0], position, agrees)
+        ):
+            return described[1]
         return self._recent_mention(position, agrees)
 
-    def _named_since(self, speaker: Person, since: int, until: int, agrees: object) -> bool:
+    def _named_since(
+        self,
+        speaker: Person | None,
+        since: int,
+        until: int,
+        agrees: Callable[[Person], bool],
+    ) -> bool:
         """Whether another agreeing person was named as a subject after the last speaker."""
         for person in self.entities.people:
-            if person is speaker or not callable(agrees) or not agrees(person):
+            if person is speaker or not agrees(person):
                 continue
             for mention in person.mentions:
                 root = mention.root
-                main_subject = root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "ROOT"
+                subject = _subject_token(root)
+                main_subject = subject is not None and subject.head.dep_ == "ROOT"
                 if since < mention.span[0] < until and main_subject:
                     return True
         return False
 
-    def _recent_mention(self, position: int, agrees: object) -> Person | None:
+    def _recent_mention(self, position: int, agrees: Callable[[Person], bool]) -> Person | None:
         best: tuple[bool, int, Person] | None = None
         for person in self.entities.people:
-            if callable(agrees) and not agrees(person):
+            if not agrees(person):
                 continue
             for mention in person.mentions:
                 at = mention.span[0]
                 if at >= position or position - at > _PRONOUN_WINDOW:
                     continue
-                is_subject = mention.root.dep_ in ("nsubj", "nsubjpass")
+                is_subject = _subject_token(mention.root) is not None
                 key = (is_subject, at, person)
                 if best is None or (key[0], key[1]) > (best[0], best[1]):
                     best = key
@@ -190,3 +230,30 @@ def _strip_determiner(text: str) -> str:
         if text.startswith(prefix):
             return text[len(prefix) :]
     return text
+
+
+def _is_person_description(token: Token | None) -> bool:
+    """Whether a source head is a singular common noun that may stand for a person."""
+    return token is not None and token.pos_ == "NOUN" and token.tag_ == "NN" and not token.ent_type_
+
+
+def _noun_gender(token: Token | None) -> str | None:
+    if token is None:
+        return None
+    if token.lower_ in GENDERED_NOUNS_MALE:
+        return "m"
+    if token.lower_ in GENDERED_NOUNS_FEMALE:
+        return "f"
+    return None
+
+
+def _subject_token(root: Token) -> Token | None:
+    """The subject a name stands as: itself, or the noun it is in apposition to.
+
+    "Her finance minister, Erik Dahl, struck a softer tone" names Dahl as the subject.
+    """
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        return root
+    if root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"):
+        return root.head
+    return None

@@ -1,23 +1,45 @@
 """The attribution-cue lexicon: which words introduce a statement.
 
 Owns the word lists only (lemmas of speech, writing and stance verbs, verbs that take
-their statement as a noun phrase, and title words), so that rules and tests share one
-vocabulary. The rules that use them live in ``nlp.quotes.rules``.
+their statement as a noun phrase, pronouns, honorifics and gendered nouns), so that
+rules and tests share one vocabulary. The rules that use them live in
+``nlp.quotes.rules`` and ``nlp.speakers``.
 """
 
 from __future__ import annotations
 
-SPEECH_VERBS = frozenset(
-    ["say", "tell", "state", "stress", "underline", "underscore", "emphasize", "emphasise", "add", "conclude", "note", "explain", "argue", "claim", "insist", "warn", "acknowledge", "admit", "announce", "assert", "declare", "deny", "describe", "suggest", "write", "report", "reply", "respond", "recall", "remark", "reiterate", "observe", "predict", "promise", "vow", "pledge", "urge", "ask", "complain", "confirm", "continue", "tweet", "post", "testify", "highlight", "maintain", "indicate", "mention", "estimate", "caution", "concede", "contend", "joke", "quip", "boast", "allege", "accuse", "agree", "disagree", "believe", "think", "hope", "fear", "expect", "worry", "feel", "know", "recommend", "propose", "demand", "question", "wonder", "speculate", "counter", "retort", "reveal", "disclose", "inform", "assure", "reassure", "advise", "insinuate", "imply", "charge", "comment", "shout", "scream", "yell", "whisper", "murmur", "exclaim", "lament", "acknowledge", "signal", "forecast", "project", "calculate", "conclude", "find", "show", "blast", "slam", "criticize", "criticise", "praise", "condemn", "welcome", "decry", "applaud", "dismiss", "reject"]
+
+def _words(text: str) -> frozenset[str]:
+    """Return the whitespace-separated words of a word list as a set."""
+    return frozenset(text.split())
+
+
+SPEECH_VERBS = _words(
+    """
+    say tell state stress underline underscore emphasize emphasise add conclude note
+    explain argue claim insist warn acknowledge admit announce assert declare deny
+    describe suggest write report reply respond recall remark reiterate observe predict
+    promise vow pledge urge ask complain confirm continue tweet post testify highlight
+    maintain indicate mention estimate caution concede contend joke quip boast allege
+    accuse agree disagree believe think hope fear expect worry feel know recommend
+    propose demand question wonder speculate counter retort reveal disclose inform
+    assure reassure advise insinuate imply charge comment shout scream yell whisper
+    murmur exclaim lament signal forecast project calculate find show blast slam
+    criticize criticise praise condemn welcome decry applaud dismiss reject
+    """
 )
 """Lemmas of verbs that can introduce reported speech, writing or a stance."""
 
-NOUN_PHRASE_CONTENT_VERBS = frozenset(
-    ["emphasize", "emphasise", "stress", "highlight", "underline", "underscore", "praise", "condemn", "criticize", "criticise", "welcome", "decry", "applaud", "dismiss", "reject", "deny", "announce", "reiterate", "propose", "demand", "blast", "slam"]
+NOUN_PHRASE_CONTENT_VERBS = _words(
+    """
+    emphasize emphasise stress highlight underline underscore praise condemn criticize
+    criticise welcome decry applaud dismiss reject deny announce reiterate propose
+    demand blast slam
+    """
 )
 """Verbs whose statement may be a direct object ("emphasizing the strengthening of ...")."""
 
-CLAUSE_ONLY_VERBS = frozenset(["think", "know", "feel", "hope", "fear", "expect", "worry", "find", "show"])
+CLAUSE_ONLY_VERBS = _words("think know feel hope fear expect worry find show")
 """Verbs that count as cues only with a clausal complement (not "find the keys")."""
 
 PRONOUNS_MALE = frozenset({"he", "him", "his", "himself"})
@@ -29,3 +51,28 @@ HONORIFICS_MALE = frozenset({"mr.", "mr", "sir"})
 HONORIFICS_FEMALE = frozenset({"mrs.", "mrs", "ms.", "ms", "miss", "madam", "dame"})
 
 VERBLESS_DASHES = frozenset({"—", "–", "-", "―"})
+
+GENDERED_NOUNS_MALE = _words(
+    """
+    man spokesman chairman congressman businessman councilman alderman boy father husband
+    brother son uncle king prince
+    """
+)
+GENDERED_NOUNS_FEMALE = _words(
+    """
+    woman spokeswoman chairwoman congresswoman businesswoman councilwoman alderwoman girl
+    mother wife sister daughter aunt queen princess actress
+    """
+)
+"""Nouns that tell the gender of an unnamed speaker ("a spokeswoman said ...")."""
+
+HEADLINE_LABELS = _words(
+    """
+    breaking watch live opinion update updates exclusive analysis editorial video photos
+    review latest explainer factbox timeline podcast interview
+    """
+)
+"""Labels that open a headline like a speaker's name ("Breaking: ...", "The Latest: ...")."""
+
+TITLE_CASE_FUNCTION_WORDS = _words("over to for in on at with from by about and")
+"""Words that show a title-case headline phrase is no name ("Trouble Over Water: ...")."""

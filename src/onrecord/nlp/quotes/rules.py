@@ -22,8 +22,10 @@ from onrecord.models import QuoteType, Span
 from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
 from onrecord.nlp.quotes.cues import (
     CLAUSE_ONLY_VERBS,
+    HEADLINE_LABELS,
     NOUN_PHRASE_CONTENT_VERBS,
     SPEECH_VERBS,
+    TITLE_CASE_FUNCTION_WORDS,
 )
 from onrecord.nlp.quotes.marks import ALL_MARKS, QuotedRegion
 
@@ -31,9 +33,6 @@ EXTRACTOR_NAME = "onrecord.QuoteRules.v1"
 _GAP = re.compile(r"^[\s,;:—–-]*$")
 _FRAME_TO_QUOTE_GAP = re.compile(r"^[ \t]*[,:—–-]?[ \t]*$")
 _HEADLINE = re.compile(r"^(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
-_HEADLINE_NOT_NAMES = frozenset(
-    ["breaking", "watch", "live", "opinion", "update", "exclusive", "analysis", "editorial", "video", "photos", "review"]
-)
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CUE_MODIFIERS = ("aux", "auxpass", "neg", "advmod", "prt")
 _INHERIT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
@@ -150,6 +149,8 @@ class QuoteRules:
             return None
         if token.dep_ in ("amod", "compound") or self._in_region(paragraph.token_span(token)):
             return None
+        if _passive_participle(token):
+            return None
         return self._verb_cue(paragraph, sentence, token)
 
     def _verb_cue(
@@ -157,7 +158,29 @@ class QuoteRules:
     ) -> Attribution | None:
         lemma = verb.lemma_.lower()
         subject = self._subject_of(verb)
-        clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+        clauses = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis")]
+        before = [c for c in clauses if c.i < verb.i]
+        after = [c for c in clauses if c.i > verb.i]
+        # "Harbour talks: Roe says port will stay open": a clause after the verb wins
+        # unless the one before is quoted ("X," he said, "Y.").
+        if before and (not after or self._in_region(paragraph.token_span(before[0]))):
+            clause: Token | None = before[0]
+        else:
+            clause = after[0] if after else None
+        cue = self._cue_spans(paragraph, verb)
+        source = self._source_spans(paragraph, subject) if subject is not None else []
+
+        def attribution(content: list[Span], confidence: float) -> Attribution:
+            return Attribution(
+                content=content,
+                cue=cue,
+                source=source,
+                confidence=confidence,
+                source_token=subject,
+                paragraph=paragraph,
+                position=paragraph.token_span(verb)[0],
+            )
+
         if clause is None and subject is not None and self._set_off_frame(verb):
             if verb.head.i < verb.i:
                 # "X is normal, Rutte said" is sometimes parsed with the statement as the head.
@@ -166,39 +189,23 @@ class QuoteRules:
                 # "The port, Roe said on Monday, will hire ...": the frame sits inside.
                 inside = self._around_frame(paragraph, verb)
                 if inside:
-                    return Attribution(
-                        content=inside,
-                        cue=self._cue_spans(paragraph, verb),
-                        source=self._source_spans(paragraph, subject),
-                        confidence=0.6,
-                        source_token=subject,
-                        paragraph=paragraph,
-                        position=paragraph.token_span(verb)[0],
-                    )
-        cue = self._cue_spans(paragraph, verb)
-        source = self._source_spans(paragraph, subject) if subject is not None else []
-        base = {
-            "cue": cue,
-            "source": source,
-            "source_token": subject,
-            "paragraph": paragraph,
-            "position": paragraph.token_span(verb)[0],
-        }
+                    return attribution(inside, 0.6)
         if clause is not None:
             content = self._clause_content(paragraph, clause, verb)
+            if clause.i > verb.i and content and _parenthetical(verb, subject):
+                # "X had become so bad, Obama noted, that Y": the statement surrounds the frame.
+                content = self._before_frame(paragraph, verb, subject, before) + content
             if content:
-                confidence = 0.75 if subject is not None else 0.55
-                return Attribution(content=content, confidence=confidence, **base)  # type: ignore[arg-type]
+                return attribution(content, 0.75 if subject is not None else 0.55)
         adjacent = self._adjacent_quotes(paragraph, sentence, verb, subject)
         if adjacent:
-            confidence = 0.9 if subject is not None else 0.6
-            return Attribution(content=adjacent, confidence=confidence, **base)  # type: ignore[arg-type]
+            return attribution(adjacent, 0.9 if subject is not None else 0.6)
         if lemma in NOUN_PHRASE_CONTENT_VERBS and lemma not in CLAUSE_ONLY_VERBS:
             obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
             if obj is not None and len(list(obj.subtree)) >= 3:
-                content = self._trimmed(paragraph, list(obj.subtree))
-                if content:
-                    return Attribution(content=[content], confidence=0.5, **base)  # type: ignore[arg-type]
+                phrase = self._trimmed(paragraph, list(obj.subtree))
+                if phrase:
+                    return attribution([phrase], 0.5)
         return None
 
     def _according_to(
@@ -267,10 +274,14 @@ class QuoteRules:
                 if child.dep_ in _SUBJECT_DEPS and not child.is_punct:
                     return child
             inverted = [c for c in current.children if c.dep_ == "dobj" and c.i > current.i]
-            if current is verb and inverted and current.lemma_.lower() == "say":
-                # "said Caddell" is sometimes parsed with the speaker as the object.
-                if inverted[0].pos_ == "PROPN":
-                    return inverted[0]
+            # "said Caddell" is sometimes parsed with the speaker as the object.
+            if (
+                current is verb
+                and inverted
+                and current.lemma_.lower() == "say"
+                and inverted[0].pos_ == "PROPN"
+            ):
+                return inverted[0]
             if current.dep_ in _INHERIT_DEPS and current.head is not current:
                 current = current.head
                 continue
@@ -305,12 +316,15 @@ class QuoteRules:
                 continue
             if child.dep_ in ("compound", "flat", "nummod") and child.i == end + 1:
                 end = child.i
-            elif child.dep_ == "prep" and child.lower_ == "of" and child.i == end + 1:
+            elif child.dep_ in ("prep", "amod", "acl") and child.i == end + 1:
+                # "a report by the ministry", "two officials familiar with the talks"
                 end = max(t.i for t in child.subtree)
             else:
                 break
         while start < head.i and head.doc[start].dep_ in ("cc", "punct"):
             start += 1
+        while end > head.i and head.doc[end].is_punct and head.doc[end].text not in ALL_MARKS:
+            end -= 1
         return [paragraph.char_span(start, end + 1)]
 
     def _clause_content(self, paragraph: ParsedParagraph, clause: Token, verb: Token) -> list[Span]:
@@ -328,6 +342,23 @@ class QuoteRules:
             return self._with_split_part(paragraph, region, verb)
         return [self._extend_to_marks(span)]
 
+    def _before_frame(
+        self, paragraph: ParsedParagraph, verb: Token, subject: Token | None, before: list[Token]
+    ) -> list[Span]:
+        """The part of a statement before a parenthetical frame, as one fragment or none."""
+        if before:
+            tokens = list(before[0].subtree)
+        elif verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i:
+            tokens = list(verb.head.subtree)
+        else:
+            return []
+        first_frame = min([verb.i] + [t.i for t in subject.subtree] if subject else [verb.i])
+        tokens = [t for t in tokens if t.i < first_frame]
+        span = self._trimmed(paragraph, tokens)
+        if span is None or self._in_region(span):
+            return []
+        return [span]
+
     def _adjacent_quotes(
         self, paragraph: ParsedParagraph, sentence: SpacySpan, verb: Token, subject: Token | None
     ) -> list[Span]:
@@ -343,7 +374,7 @@ class QuoteRules:
                 continue
             last_inside = self.text[region.start : region.end].rstrip('”"»').rstrip()[-1:]
             same_sentence = (
-                last_inside in (",", "—", "–", "-")
+                last_inside in (",", "—", "–", "-", "?", "!", "…")
                 or sentence_start < region.end
                 or self.text[frame_start].islower()
             )
@@ -370,8 +401,8 @@ class QuoteRules:
         for token in sentence:
             if token.i <= verb.i:
                 continue
-            if token.text in ALL_MARKS:
-                break
+            if token.text in ALL_MARKS or token.text in (".", "!", "?", "…"):
+                break  # a quote after the end of the frame's sentence is not its statement
             end = paragraph.token_span(token)[1]
             if token.text in (":", ","):
                 break
@@ -450,11 +481,14 @@ class QuoteRules:
             return None
         start, end = self.title_span
         match = _HEADLINE.match(self.text[start:end])
-        if not match or match.group("name").split()[0].lower() in _HEADLINE_NOT_NAMES:
+        if not match or not _headline_speaker(match.group("name")):
             return None
         name_end = start + match.end("name")
         colon = self.text.index(":", name_end)
-        content = (start + match.start("rest"), end)
+        content_end = end
+        if self.text[content_end - 1] == "." and self.text[content_end - 2].isalnum():
+            content_end -= 1  # PolNeAR leaves the headline's final period out
+        content = (start + match.start("rest"), content_end)
         return Attribution(
             content=[content],
             cue=[(colon, colon + 1)],
@@ -537,3 +571,43 @@ class QuoteRules:
             )
             self.claimed.add(region)
         return continued
+
+
+def _headline_speaker(name: str) -> bool:
+    """Whether the words before a headline's colon can name a speaker.
+
+    "Jane Roe", "Pence" and "Poll" can; a label ("Breaking", "The Latest") or a phrase
+    with a preposition in title case ("Stealth Over Health") cannot.
+    """
+    words = name.split()
+    if words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    if not words or words[0].lower() in HEADLINE_LABELS:
+        return False
+    return not any(w.lower() in TITLE_CASE_FUNCTION_WORDS for w in words[1:])
+
+
+def _passive_participle(verb: Token) -> bool:
+    """Whether ``verb`` is a passive participle ("Asked about it, Holm said ...").
+
+    Its subject was asked or told, and is no speaker of the statement.
+    """
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("advcl", "acl")
+        and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in verb.children)
+    )
+
+
+def _parenthetical(verb: Token, subject: Token | None) -> bool:
+    """Whether the frame "subject verb" is set off by commas on both sides."""
+    if subject is None or subject.i > verb.i:
+        return False
+    left = min(t.i for t in subject.subtree)
+    doc = verb.doc
+    return (
+        left > 0
+        and doc[left - 1].text == ","
+        and verb.i + 1 < len(doc)
+        and doc[verb.i + 1].text == ","
+    )

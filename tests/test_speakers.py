@@ -1,0 +1,281 @@
+"""Speaker resolution and entity roles (``onrecord.nlp.speakers``, ``onrecord.nlp.entities``).
+
+The short articles are invented for the test; the Rutte article is the project's own
+example under ``tests/data/articles``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from onrecord.models import ArticleRecord, Entity, Quote, RawDocument
+from onrecord.nlp.parse import load_pipeline
+from onrecord.nlp.pipeline import extract_article
+
+RUTTE = Path(__file__).resolve().parent / "data" / "articles" / "rutte_nato.txt"
+TITLE = "Council debates the harbour tax"
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_pipeline()
+
+
+def extract(nlp: Language, *paragraphs: str, title: str = TITLE) -> ArticleRecord:
+    text = "\n\n".join([title, *paragraphs]) + "\n"
+    return extract_article(RawDocument(path="test.txt", text=text), nlp)
+
+
+def find(record: ArticleRecord, needle: str) -> Quote:
+    found = [q for q in record.quotes if any(needle in record.text[s:e] for s, e in q.content)]
+    assert len(found) == 1, (
+        needle,
+        [[record.text[s:e] for s, e in q.content] for q in record.quotes],
+    )
+    return found[0]
+
+
+def speaker(record: ArticleRecord, needle: str) -> str | None:
+    return find(record, needle).speaker
+
+
+def person(record: ArticleRecord, canonical: str) -> Entity:
+    found = [e for e in record.entities if e.label == "PERSON" and e.canonical == canonical]
+    assert len(found) == 1, [e.canonical for e in record.entities if e.label == "PERSON"]
+    return found[0]
+
+
+# -- pronouns ---------------------------------------------------------------------------------
+
+
+def test_man_and_woman_alternating(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Mr. Tom Baker, the finance minister, defended the tax. Mrs. Anna Clark, who leads the "
+        "opposition, attacked it.",
+        "“It is a fair tax,” he said.",
+        "“It is not fair at all,” she said.",
+        "“Every economist agrees with me,” he replied.",
+        "“Not one economist I know does,” she added.",
+    )
+    assert speaker(record, "fair tax") == "Tom Baker"
+    assert speaker(record, "not fair at all") == "Anna Clark"
+    assert speaker(record, "Every economist") == "Tom Baker"
+    assert speaker(record, "Not one economist") == "Anna Clark"
+
+
+def test_pronoun_prefers_previous_speaker_over_recent_object(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "“We will not raise the tax again,” Tom Baker said.",
+        "The opposition had asked Peter Lund to join the talks on Monday.",
+        "“We have done enough,” he said.",
+    )
+    assert speaker(record, "done enough") == "Tom Baker"
+
+
+def test_pronoun_prefers_recent_named_subject(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "“We will not raise the tax again,” Tom Baker said.",
+        "Peter Lund, the union leader, arrived late. Lund said that the workers were angry.",
+        "“They have every right to be,” he said.",
+    )
+    assert speaker(record, "every right") == "Peter Lund"
+
+
+def test_name_in_apposition_to_the_subject_is_salient(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        '"We will not sell the harbour," Prime Minister Lena Holm told reporters.',
+        "Her finance minister, Erik Dahl, struck a softer tone. He said that no decision had "
+        "been made.",
+        'Holm later said she would ask parliament. "Let them vote," she said.',
+    )
+    assert speaker(record, "no decision") == "Erik Dahl"
+    assert speaker(record, "Let them vote") == "Lena Holm"
+
+
+def test_gender_learned_from_resolved_pronouns(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Alex Morgan spoke first at the council meeting on Tuesday.",
+        "“The tax is too high,” she said.",
+        "Sam Reed answered the question for the government.",
+        "“The tax is needed,” he said.",
+        "“We will see about that,” she said.",
+    )
+    assert speaker(record, "too high") == "Alex Morgan"
+    assert speaker(record, "tax is needed") == "Sam Reed"
+    assert speaker(record, "We will see") == "Alex Morgan"
+
+
+def test_pronoun_after_an_unnamed_speaker(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Tom Baker said the city was broke.",
+        "The mayor said: “We will fight.” She added: “And we will win.”",
+    )
+    assert speaker(record, "we will win") == "mayor"
+
+
+def test_pronoun_skips_unnamed_speaker_of_other_gender(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Mrs. Anna Clark said the tax was unfair.",
+        "A spokesman for the council said the tax was fair.",
+        "“It hurts families,” she said.",
+    )
+    assert speaker(record, "hurts families") == "Anna Clark"
+
+
+# -- names and descriptions -----------------------------------------------------------------
+
+
+def test_surname_resolves_to_full_name(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Prime Minister Lena Holm opened the session on Monday.",
+        "Holm said that the tax would be cut next year.",
+    )
+    quote = find(record, "would be cut")
+    assert record.text[slice(*quote.source[0])] == "Holm"
+    assert quote.speaker == "Lena Holm"
+    assert quote.speaker_role == "Prime Minister"
+
+
+def test_description_resolves_to_person_with_that_role(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Secretary General Omar Haddad opened the meeting in Geneva.",
+        "The secretary general said that the talks would continue.",
+    )
+    quote = find(record, "talks would continue")
+    assert record.text[slice(*quote.source[0])] == "The secretary general"
+    assert quote.speaker == "Omar Haddad"
+    assert quote.speaker_role == "Secretary General"
+
+
+def test_people_sharing_a_surname_stay_apart(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Paul Lindqvist said the family would respond. Maria Lindqvist said the claims were false.",
+        "Paul Lindqvist later said that he agreed with his sister.",
+    )
+    assert speaker(record, "family would respond") == "Paul Lindqvist"
+    assert speaker(record, "claims were false") == "Maria Lindqvist"
+    assert speaker(record, "agreed with his sister") == "Paul Lindqvist"
+    assert len(person(record, "Paul Lindqvist").spans) == 2
+    assert len(person(record, "Maria Lindqvist").spans) == 1
+
+
+def test_bare_shared_surname_goes_to_most_recently_named(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Paul Lindqvist and Maria Lindqvist met the press.",
+        "Maria Lindqvist described the plan. Lindqvist said that it was fair.",
+    )
+    assert speaker(record, "it was fair") == "Maria Lindqvist"
+
+
+# -- roles ----------------------------------------------------------------------------------
+
+
+def test_role_from_title_before_name(nlp: Language) -> None:
+    record = extract(nlp, "EU Trade Commissioner Lena Holm said that the deal was close.")
+    quote = find(record, "deal was close")
+    assert quote.speaker == "Lena Holm"
+    assert quote.speaker_role == "EU Trade Commissioner"
+    assert person(record, "Lena Holm").roles == ["EU Trade Commissioner"]
+
+
+def test_role_from_apposition_after_name(nlp: Language) -> None:
+    record = extract(nlp, "Jane Roe, the foreign minister, said that she would travel to Paris.")
+    quote = find(record, "travel to Paris")
+    assert record.text[slice(*quote.source[0])] == "Jane Roe"
+    assert quote.speaker == "Jane Roe"
+    assert quote.speaker_role == "foreign minister"
+
+
+def test_role_from_apposition_before_name(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "The meeting was attended by the new Romanian Minister of Finance, Andrei Popescu, who "
+        "spoke last.",
+    )
+    assert person(record, "Andrei Popescu").roles == ["new Romanian Minister of Finance"]
+
+
+def test_description_subject_with_apposition_names_speaker(nlp: Language) -> None:
+    record = extract(
+        nlp, "The head of the union, Dr. Leila Haddad, said that the strike would go on."
+    )
+    assert speaker(record, "strike would go on") == "Leila Haddad"
+
+
+def test_role_possessed_by_a_named_person(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Minister Tom Baker praised the work of Holm's deputy, Peter Novak, at the meeting. "
+        "Governor Lena Holm was absent.",
+    )
+    assert person(record, "Peter Novak").roles == ["deputy of Lena Holm"]
+
+
+def test_surname_mistagged_as_place_joins_the_person(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Mayor Linda Park inspected the bridge with President Joe Biden.",
+        "The bridge is safe, Park said. Biden's advisers agreed.",
+    )
+    assert len(person(record, "Linda Park").spans) == 2
+    assert len(person(record, "Joe Biden").spans) == 2
+    assert not [e for e in record.entities if e.label != "PERSON" and e.text in ("Park", "Biden")]
+    assert speaker(record, "bridge is safe") == "Linda Park"
+
+
+# -- the project's example article ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rutte(nlp: Language) -> ArticleRecord:
+    return extract_article(
+        RawDocument(path=str(RUTTE), text=RUTTE.read_text(encoding="utf-8")), nlp
+    )
+
+
+def test_rutte_canonical_forms(rutte: ArticleRecord) -> None:
+    people = {e.canonical for e in rutte.entities if e.label == "PERSON"}
+    assert people == {
+        "Mark Rutte",
+        "Mykhailo Fedorov",
+        "Peter Hegseth",
+        "Elbridge Colby",
+        "Vladimir Putin",
+        "Donald Trump",
+    }
+    assert len(person(rutte, "Mark Rutte").spans) >= 8
+
+
+@pytest.mark.parametrize(
+    ("canonical", "roles"),
+    [
+        ("Mark Rutte", ["NATO Secretary General"]),
+        ("Mykhailo Fedorov", ["new Ukrainian Minister of Defence"]),
+        ("Elbridge Colby", ["deputy of Peter Hegseth"]),
+        ("Peter Hegseth", ["U.S. Secretary of Defense"]),
+        ("Donald Trump", ["U.S. President"]),
+    ],
+)
+def test_rutte_roles(rutte: ArticleRecord, canonical: str, roles: list[str]) -> None:
+    assert person(rutte, canonical).roles == roles
+
+
+def test_rutte_every_speaker_resolved(rutte: ArticleRecord) -> None:
+    assert rutte.quotes
+    for quote in rutte.quotes:
+        assert quote.speaker == "Mark Rutte"
+        assert quote.speaker_role == "NATO Secretary General"
