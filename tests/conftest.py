@@ -6,8 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from spacy.language import Language
 
+from onrecord.models import ArticleRecord, RawDocument
 from onrecord.nlp.parse import load_pipeline
+from onrecord.nlp.pipeline import extract_article
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -24,5 +27,11 @@ def shared_path(*parts: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def nlp():  # type: ignore[no-untyped-def]
+def nlp() -> Language:
     return load_pipeline()
+
+
+def extract_paragraphs(nlp: Language, title: str, *paragraphs: str) -> ArticleRecord:
+    """Extract an article made of a headline and the given paragraphs (blank-line separated)."""
+    text = "\n\n".join([title, *paragraphs]) + "\n"
+    return extract_article(RawDocument(path="test.txt", text=text), nlp)

@@ -13,22 +13,15 @@ import time
 import pytest
 from spacy.language import Language
 
+from conftest import extract_paragraphs
 from onrecord.models import ArticleRecord, Quote, RawDocument, Span
-from onrecord.nlp.parse import load_pipeline
 from onrecord.nlp.pipeline import extract_article
 
 TITLE = "Harbour talks resume in Brussels"
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return load_pipeline()
-
-
 def extract(nlp: Language, *paragraphs: str, title: str = TITLE) -> ArticleRecord:
-    """Extract an article made of a headline and the given paragraphs (blank-line separated)."""
-    text = "\n\n".join([title, *paragraphs]) + "\n"
-    return extract_article(RawDocument(path="test.txt", text=text), nlp)
+    return extract_paragraphs(nlp, title, *paragraphs)
 
 
 def pieces(record: ArticleRecord, spans: list[Span]) -> list[str]:

@@ -11,22 +11,16 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from conftest import extract_paragraphs
 from onrecord.models import ArticleRecord, Entity, Quote, RawDocument
-from onrecord.nlp.parse import load_pipeline
 from onrecord.nlp.pipeline import extract_article
 
 RUTTE = Path(__file__).resolve().parent / "data" / "articles" / "rutte_nato.txt"
 TITLE = "Council debates the harbour tax"
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return load_pipeline()
-
-
 def extract(nlp: Language, *paragraphs: str, title: str = TITLE) -> ArticleRecord:
-    text = "\n\n".join([title, *paragraphs]) + "\n"
-    return extract_article(RawDocument(path="test.txt", text=text), nlp)
+    return extract_paragraphs(nlp, title, *paragraphs)
 
 
 def find(record: ArticleRecord, needle: str) -> Quote:

@@ -125,14 +125,20 @@ def _extract_one(
         return None
 
 
-def _print_records(records: Iterable[ArticleRecord], output: OutputFormat) -> None:
+def _write_json(items: Iterable[dict[str, Any]], output: OutputFormat) -> None:
+    """Write items as JSON lines (streamed) or as one JSON array."""
     if output is OutputFormat.jsonl:
-        for record in records:
-            sys.stdout.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        for item in items:
+            sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
             sys.stdout.flush()
-    elif output is OutputFormat.json:
-        json.dump([r.to_dict() for r in records], sys.stdout, ensure_ascii=False, indent=2)
+    else:
+        json.dump(list(items), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+
+
+def _print_records(records: Iterable[ArticleRecord], output: OutputFormat) -> None:
+    if output is not OutputFormat.table:
+        _write_json((r.to_dict() for r in records), output)
     else:
         console = Console()
         for record in records:
@@ -231,12 +237,8 @@ def quotes(
         raise typer.Exit(2)
     with open_database(db) as database:
         rows = find_quotes(database, speaker=speaker, search=search, limit=limit)
-    if output is OutputFormat.jsonl:
-        for row in rows:
-            sys.stdout.write(json.dumps(row.to_dict(), ensure_ascii=False) + "\n")
-    elif output is OutputFormat.json:
-        json.dump([row.to_dict() for row in rows], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+    if output is not OutputFormat.table:
+        _write_json((row.to_dict() for row in rows), output)
     else:
         table = Table(show_lines=True, expand=True)
         table.add_column("speaker", ratio=1, min_width=14)
