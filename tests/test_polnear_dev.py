@@ -16,11 +16,11 @@ from onrecord.models import ArticleRecord, RawDocument
 from onrecord.nlp.pipeline import extract_article
 
 FLOORS = {
-    ("attribution", "overlap"): 0.44,
-    ("content", "exact"): 0.47,
-    ("content", "overlap"): 0.55,
-    ("cue", "exact"): 0.58,
-    ("source", "exact"): 0.52,
+    ("attribution", "overlap"): 0.50,
+    ("content", "exact"): 0.50,
+    ("content", "overlap"): 0.62,
+    ("cue", "exact"): 0.64,
+    ("source", "exact"): 0.60,
 }
 
 

@@ -22,6 +22,7 @@ from onrecord.nlp.entities import ArticleEntities, Person
 from onrecord.nlp.quotes.cues import (
     GENDERED_NOUNS_FEMALE,
     GENDERED_NOUNS_MALE,
+    PERSON_NOUNS,
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
     PRONOUNS_PLURAL,
@@ -234,7 +235,13 @@ def _strip_determiner(text: str) -> str:
 
 def _is_person_description(token: Token | None) -> bool:
     """Whether a source head is a singular common noun that may stand for a person."""
-    return token is not None and token.pos_ == "NOUN" and token.tag_ == "NN" and not token.ent_type_
+    return (
+        token is not None
+        and token.pos_ == "NOUN"
+        and token.tag_ == "NN"
+        and not token.ent_type_
+        and token.lemma_.lower() in PERSON_NOUNS
+    )
 
 
 def _noun_gender(token: Token | None) -> str | None:

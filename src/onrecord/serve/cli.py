@@ -303,6 +303,62 @@ def eval_polnear(
     failures.exit()
 
 
+@eval_app.command("speakers")
+def eval_speakers(
+    directory: Annotated[
+        Path, typer.Argument(help="A PolNeAR split: the gold articles are read from DIR/text.")
+    ],
+    gold: Annotated[Path, typer.Option(help="The speaker gold file (JSON lines).")] = Path(
+        "eval/speakers_dev.jsonl"
+    ),
+    predictions: Annotated[
+        Path | None, typer.Option(help="Score this JSONL of extract records instead of extracting.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score speaker resolution on pronoun and bare-surname sources against a gold file."""
+    from onrecord.eval.speakers import load_gold, score_records
+
+    text_dir = directory / "text"
+    try:
+        items = load_gold(gold)
+    except (OSError, ValueError) as exc:
+        stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    failures = _Failures()
+    if predictions is not None:
+        records = [
+            ArticleRecord.from_dict(json.loads(line))
+            for line in predictions.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+    else:
+        paths = [text_dir / article for article in sorted({item.article for item in items})]
+        missing = [str(path) for path in paths if not path.is_file()]
+        if missing:
+            stderr.print(
+                f"[bold red]error[/]: gold articles not found: {escape(', '.join(missing[:3]))}"
+                + (f" and {len(missing) - 3} more" if len(missing) > 3 else ""),
+                soft_wrap=True,
+            )
+            raise typer.Exit(2)
+        records = list(
+            _extract_all(
+                [str(path) for path in paths], failures, "extracting", DEFAULT_MAX_ANALYSED_CHARS
+            )
+        )
+    try:
+        scores = score_records(items, records)
+    except ValueError as exc:
+        stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(scores.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(scores.format_table() + "\n")
+    failures.exit()
+
+
 def main() -> None:
     """Run the command line."""
     app()

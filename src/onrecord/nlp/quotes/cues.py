@@ -76,3 +76,26 @@ HEADLINE_LABELS = _words(
 
 TITLE_CASE_FUNCTION_WORDS = _words("over to for in on at with from by about and")
 """Words that show a title-case headline phrase is no name ("Trouble Over Water: ...")."""
+
+PERSON_NOUNS = (
+    GENDERED_NOUNS_MALE
+    | GENDERED_NOUNS_FEMALE
+    | _words(
+        """
+        person spokesperson official officer source aide adviser advisor minister secretary
+        president senator governor mayor candidate nominee lawyer attorney judge director
+        chief executive manager leader head chair member representative lawmaker legislator
+        ambassador diplomat general commander colonel captain sergeant soldier analyst expert
+        economist scientist researcher professor doctor physician nurse teacher student
+        voter resident witness victim survivor neighbor neighbour friend relative parent child
+        mom dad grandmother grandfather journalist reporter editor columnist writer author
+        activist organizer strategist consultant pollster campaigner supporter critic opponent
+        rival founder owner employee worker farmer officer policeman policewoman detective
+        prosecutor investigator inspector commissioner councillor councilor delegate envoy
+        chancellor premier monarch pope bishop priest pastor rabbi imam host anchor
+        commentator historian economist banker trader investor entrepreneur ceo cfo coach
+        player athlete star singer actor artist director producer veteran official
+        """
+    )
+)
+"""Common nouns that stand for a person, so that a later "he"/"she" may refer back to them."""

@@ -12,6 +12,7 @@ previous speaker. Leaves resolving "he"/"Rutte" to a canonical speaker to
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from spacy.tokens import Token
 
 from onrecord.models import QuoteType, Span
 from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
+from onrecord.nlp.quotes.cue_table import load_cue_table
 from onrecord.nlp.quotes.cues import (
     CLAUSE_ONLY_VERBS,
     HEADLINE_LABELS,
@@ -34,6 +36,8 @@ _GAP = re.compile(r"^[\s,;:—–-]*$")
 _FRAME_TO_QUOTE_GAP = re.compile(r"^[ \t]*[,:—–-]?[ \t]*$")
 _HEADLINE = re.compile(r"^(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+TABLE_THRESHOLD = float(os.environ.get("ONRECORD_TABLE_THRESHOLD", "0.4"))
+"""Verbs outside the lexicon count as cues when the cue table's probability reaches this."""
 _CUE_MODIFIERS = ("aux", "auxpass", "neg", "advmod", "prt")
 _INHERIT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
 
@@ -109,6 +113,7 @@ class QuoteRules:
         self.regions = regions
         self.title_span = title_span
         self.claimed: set[QuotedRegion] = set()
+        self.table = load_cue_table()
 
     # -- entry point -------------------------------------------------------------------
 
@@ -145,13 +150,44 @@ class QuoteRules:
             and token.nbor().lower_ == "to"
         ):
             return self._according_to(paragraph, sentence, token)
-        if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in SPEECH_VERBS:
+        if token.pos_ not in ("VERB", "AUX"):
             return None
         if token.dep_ in ("amod", "compound") or self._in_region(paragraph.token_span(token)):
             return None
         if _passive_participle(token):
             return None
-        return self._verb_cue(paragraph, sentence, token)
+        if token.lemma_.lower() in SPEECH_VERBS:
+            found = self._verb_cue(paragraph, sentence, token)
+            if found is not None:
+                return found
+        return self._table_cue(paragraph, token)
+
+    def _table_cue(self, paragraph: ParsedParagraph, verb: Token) -> Attribution | None:
+        """A verb the cue table says introduces its complement ("called for X", "vowed to X")."""
+        best = self.table.best_relation(verb)
+        if best is None or best[0] < TABLE_THRESHOLD:
+            return None
+        probability, relation, head = best
+        if relation == "ccomp":
+            content = self._clause_content(paragraph, head, verb)
+        else:
+            span = self._trimmed(paragraph, list(head.subtree))
+            content = [self._extend_to_marks(span)] if span else []
+        if not content:
+            return None
+        cue = self._cue_spans(paragraph, verb)
+        if relation.startswith("prep:") and head.head.i == verb.i + 1:
+            cue = [(cue[0][0], paragraph.token_span(head.head)[1])]  # "called for"
+        subject = self._subject_of(verb)
+        return Attribution(
+            content=content,
+            cue=cue,
+            source=self._source_spans(paragraph, subject) if subject is not None else [],
+            confidence=probability,
+            source_token=subject,
+            paragraph=paragraph,
+            position=paragraph.token_span(verb)[0],
+        )
 
     def _verb_cue(
         self, paragraph: ParsedParagraph, sentence: SpacySpan, verb: Token

@@ -1,0 +1,1 @@
+"""Building the learned parts of the extractor from annotated corpora."""
