@@ -92,6 +92,8 @@ class Quote:
         type: ``direct``, ``indirect`` or ``mixed``.
         confidence: How sure the extractor is, between 0 and 1.
         extractor: Name and version of the code that made this quote.
+        rule: Which rule of the extractor found it (for calibration and tracing; not
+            part of the public JSON record).
     """
 
     content: list[Span]
@@ -102,6 +104,7 @@ class Quote:
     type: QuoteType = "direct"
     confidence: float = 0.5
     extractor: str = "onrecord.QuoteRules.v1"
+    rule: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form used in the public record."""

@@ -16,6 +16,7 @@ from onrecord.clean.layout import analyse_layout, published_date
 from onrecord.models import ArticleRecord, Notice, Quote, RawDocument, Span
 from onrecord.nlp.entities import ArticleEntities
 from onrecord.nlp.parse import load_pipeline, parse_paragraphs
+from onrecord.nlp.quotes.calibration import load_calibration, rule_key
 from onrecord.nlp.quotes.marks import find_quoted_regions
 from onrecord.nlp.quotes.rules import EXTRACTOR_NAME, QuoteRules
 from onrecord.nlp.speakers import SpeakerResolver
@@ -29,6 +30,7 @@ def extract_article(
     nlp: Language | None = None,
     *,
     max_analysed_chars: int = DEFAULT_MAX_ANALYSED_CHARS,
+    calibrated: bool = True,
 ) -> ArticleRecord:
     """Extract quotes, speakers and entities from one document.
 
@@ -37,6 +39,8 @@ def extract_article(
         nlp: The spaCy pipeline; defaults to the configured one.
         max_analysed_chars: Analyse at most this many characters; a warning says when
             the rest of a very long article was left out.
+        calibrated: Replace each rule's own confidence by its measured precision
+            (``nlp.quotes.calibration``); off when building that calibration.
 
     Returns:
         The record; ``text`` is exactly the document's text.
@@ -60,6 +64,7 @@ def extract_article(
     regions, mark_notices = find_quoted_regions(text, paragraphs)
     warnings.extend(mark_notices)
     attributions = QuoteRules(parsed, regions, layout.title_span).extract()
+    calibration = load_calibration()
     entities = ArticleEntities(parsed)
     resolutions = SpeakerResolver(text, entities).resolve_all(attributions)
     quotes = [
@@ -70,8 +75,15 @@ def extract_article(
             speaker=r.speaker,
             speaker_role=r.role,
             type=a.type,
-            confidence=a.confidence,
+            confidence=(
+                calibration.confidence(
+                    rule_key(a.rule, a.type, bool(a.source), a.confidence), a.confidence
+                )
+                if calibrated
+                else a.confidence
+            ),
             extractor=EXTRACTOR_NAME,
+            rule=a.rule,
         )
         for a, r in zip(attributions, resolutions, strict=True)
     ]

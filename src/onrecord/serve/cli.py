@@ -34,6 +34,8 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Score extraction against annotated corpora.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+train_app = typer.Typer(help="Build the learned parts of the extractor.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
 
 stderr = Console(stderr=True)
 DEFAULT_DB = "onrecord.db"
@@ -148,14 +150,14 @@ def _print_records(records: Iterable[ArticleRecord], output: OutputFormat) -> No
             table.add_column("cue", ratio=1, min_width=8)
             table.add_column("statement", ratio=3, min_width=30)
             for quote in record.quotes:
-                speaker = quote.speaker or "?"
+                speaker = escape(quote.speaker or "?")
                 if quote.speaker_role:
-                    speaker += f"\n[dim]{quote.speaker_role}[/]"
+                    speaker += f"\n[dim]{escape(quote.speaker_role)}[/]"
                 table.add_row(
                     speaker,
                     quote.type,
-                    span_text(record.text, quote.cue),
-                    span_text(record.text, quote.content),
+                    escape(span_text(record.text, quote.cue)),
+                    escape(span_text(record.text, quote.content)),
                 )
             console.print(table)
 
@@ -170,11 +172,25 @@ def extract(
     paths: PathsArg,
     output: FormatOpt = OutputFormat.jsonl,
     max_chars: MaxCharsOpt = DEFAULT_MAX_ANALYSED_CHARS,
+    min_confidence: Annotated[
+        float,
+        typer.Option(
+            "--min-confidence", min=0.0, max=1.0, help="Drop quotes less confident than this."
+        ),
+    ] = 0.0,
 ) -> None:
     """Print the quotes, speakers and entities of each article (one JSON record per line)."""
     failures = _Failures()
-    _print_records(_extract_all(paths, failures, "extracting", max_chars), output)
+    records = _extract_all(paths, failures, "extracting", max_chars)
+    if min_confidence > 0:
+        records = (_keep_confident(record, min_confidence) for record in records)
+    _print_records(records, output)
     failures.exit()
+
+
+def _keep_confident(record: ArticleRecord, min_confidence: float) -> ArticleRecord:
+    record.quotes = [q for q in record.quotes if q.confidence >= min_confidence]
+    return record
 
 
 @app.command()
@@ -272,14 +288,10 @@ def eval_polnear(
 ) -> None:
     """Score quote extraction against PolNeAR-style brat annotations."""
     from onrecord.eval.polnear import score_directory
+    from onrecord.eval.reliability import format_reliability, reliability_dicts, reliability_table
 
+    _require_split(directory)
     text_dir = directory / "text"
-    if not text_dir.is_dir() or not (directory / "attributions").is_dir():
-        stderr.print(
-            f"[bold red]error[/]: {escape(str(directory))} has no text/ and attributions/ folders",
-            soft_wrap=True,
-        )
-        raise typer.Exit(2)
     failures = _Failures()
     if predictions is not None:
         records = [
@@ -296,10 +308,12 @@ def eval_polnear(
             for record in records:
                 handle.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
     scores = score_directory(directory, records)
+    buckets = reliability_table(directory, records)
     if as_json:
-        sys.stdout.write(json.dumps(scores.to_dict(), indent=2) + "\n")
+        data = {**scores.to_dict(), "reliability": reliability_dicts(buckets)}
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
-        sys.stdout.write(scores.format_table() + "\n")
+        sys.stdout.write(scores.format_table() + "\n\n" + format_reliability(buckets) + "\n")
     failures.exit()
 
 
@@ -357,6 +371,69 @@ def eval_speakers(
     else:
         sys.stdout.write(scores.format_table() + "\n")
     failures.exit()
+
+
+@train_app.command("cues")
+def train_cues(
+    directory: Annotated[
+        Path, typer.Argument(help="An annotated split in PolNeAR layout (text/, attributions/).")
+    ],
+    output: Annotated[
+        Path | None, typer.Option(help="Where to write the table (default: the shipped one).")
+    ] = None,
+) -> None:
+    """Count how often each verb and complement is a cue; writes the cue table (deterministic)."""
+    from onrecord.nlp.quotes.cue_table import TABLE_PATH
+    from onrecord.train.cues import build_cue_table
+
+    _require_split(directory)
+    table = build_cue_table(directory, load_pipeline())
+    target = output or TABLE_PATH
+    target.write_text(table.to_json() + "\n", encoding="utf-8")
+    pairs = sum(1 for key in table.cues if table.cues[key])
+    stderr.print(
+        escape(f"{pairs} cue pairs from {sum(table.seen.values())} verb complements -> {target}")
+    )
+
+
+@train_app.command("calibration")
+def train_calibration(
+    directory: Annotated[
+        Path, typer.Argument(help="An annotated split in PolNeAR layout (text/, attributions/).")
+    ],
+    output: Annotated[
+        Path | None, typer.Option(help="Where to write the counts (default: the shipped file).")
+    ] = None,
+) -> None:
+    """Measure each rule's precision on annotated data; writes the confidence calibration."""
+    from onrecord.nlp.quotes.calibration import CALIBRATION_PATH
+    from onrecord.train.calibration import build_calibration
+
+    _require_split(directory)
+    total = len(list((directory / "text").glob("*.txt")))
+    with _progress("calibrating") as progress:
+        task = progress.add_task("calibrating", total=total, name="")
+        calibration = build_calibration(
+            directory, load_pipeline(), lambda name: progress.update(task, advance=1, name=name)
+        )
+    target = output or CALIBRATION_PATH
+    target.write_text(calibration.to_json() + "\n", encoding="utf-8")
+    found = sum(calibration.found.values())
+    correct = sum(calibration.correct.values())
+    stderr.print(
+        escape(
+            f"{len(calibration.found)} rule keys, {correct}/{found} statements right -> {target}"
+        )
+    )
+
+
+def _require_split(directory: Path) -> None:
+    if not (directory / "text").is_dir() or not (directory / "attributions").is_dir():
+        stderr.print(
+            f"[bold red]error[/]: {escape(str(directory))} has no text/ and attributions/ folders",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
 
 
 def main() -> None:

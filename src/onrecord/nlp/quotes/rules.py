@@ -56,6 +56,8 @@ class Attribution:
         paragraph: The paragraph holding the source mention.
         position: Offset used for recency when resolving ("where the cue is").
         follows: The attribution whose speaker this one continues, if any.
+        fixed_type: A type decided by the rule itself (headline quotes are direct).
+        rule: Which rule found it, for calibration (``clause``, ``table:dobj``, ...).
     """
 
     content: list[Span]
@@ -68,6 +70,7 @@ class Attribution:
     position: int = 0
     follows: Attribution | None = None
     fixed_type: QuoteType | None = None
+    rule: str = "clause"
 
 
 def alnum_positions(text: str, spans: list[Span]) -> set[int]:
@@ -184,6 +187,7 @@ class QuoteRules:
             cue=cue,
             source=self._source_spans(paragraph, subject) if subject is not None else [],
             confidence=probability,
+            rule=f"table:{relation}",
             source_token=subject,
             paragraph=paragraph,
             position=paragraph.token_span(verb)[0],
@@ -206,12 +210,13 @@ class QuoteRules:
         cue = self._cue_spans(paragraph, verb)
         source = self._source_spans(paragraph, subject) if subject is not None else []
 
-        def attribution(content: list[Span], confidence: float) -> Attribution:
+        def attribution(content: list[Span], confidence: float, rule: str) -> Attribution:
             return Attribution(
                 content=content,
                 cue=cue,
                 source=source,
                 confidence=confidence,
+                rule=rule,
                 source_token=subject,
                 paragraph=paragraph,
                 position=paragraph.token_span(verb)[0],
@@ -225,23 +230,23 @@ class QuoteRules:
                 # "The port, Roe said on Monday, will hire ...": the frame sits inside.
                 inside = self._around_frame(paragraph, verb)
                 if inside:
-                    return attribution(inside, 0.6)
+                    return attribution(inside, 0.6, "frame_inside")
         if clause is not None:
             content = self._clause_content(paragraph, clause, verb)
             if clause.i > verb.i and content and _parenthetical(verb, subject):
                 # "X had become so bad, Obama noted, that Y": the statement surrounds the frame.
                 content = self._before_frame(paragraph, verb, subject, before) + content
             if content:
-                return attribution(content, 0.75 if subject is not None else 0.55)
+                return attribution(content, 0.75 if subject is not None else 0.55, "clause")
         adjacent = self._adjacent_quotes(paragraph, sentence, verb, subject)
         if adjacent:
-            return attribution(adjacent, 0.9 if subject is not None else 0.6)
+            return attribution(adjacent, 0.9 if subject is not None else 0.6, "adjacent_quote")
         if lemma in NOUN_PHRASE_CONTENT_VERBS and lemma not in CLAUSE_ONLY_VERBS:
             obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
             if obj is not None and len(list(obj.subtree)) >= 3:
                 phrase = self._trimmed(paragraph, list(obj.subtree))
                 if phrase:
-                    return attribution([phrase], 0.5)
+                    return attribution([phrase], 0.5, "object")
         return None
 
     def _according_to(
@@ -264,6 +269,7 @@ class QuoteRules:
             cue=[paragraph.char_span(according.i, to.i + 1)],
             source=self._source_spans(paragraph, source_head),
             confidence=0.75,
+            rule="according_to",
             source_token=source_head,
             paragraph=paragraph,
             position=paragraph.token_span(according)[0],
@@ -530,6 +536,7 @@ class QuoteRules:
             cue=[(colon, colon + 1)],
             source=[(start, name_end)],
             confidence=0.8,
+            rule="headline",
             position=start,
             fixed_type="direct",
         )
@@ -556,6 +563,7 @@ class QuoteRules:
                     cue=[(dash, dash + 1)],
                     source=[(name_start, name_end)],
                     confidence=0.7,
+                    rule="dash",
                     position=dash,
                 )
             )
@@ -602,7 +610,11 @@ class QuoteRules:
                 continue
             continued.append(
                 Attribution(
-                    content=[region.span], confidence=0.35, position=region.start, follows=last
+                    content=[region.span],
+                    confidence=0.35,
+                    position=region.start,
+                    follows=last,
+                    rule="continuation",
                 )
             )
             self.claimed.add(region)

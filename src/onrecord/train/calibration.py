@@ -1,0 +1,54 @@
+"""Building the confidence calibration (``onrecord train calibration``).
+
+Owns running the extractor, uncalibrated, over an annotated PolNeAR-layout split and
+counting, per rule key, how many statements it found and how many were right: a
+statement is right when its content overlaps an annotated content (Jaccard ≥ 0.5 over
+alphanumeric positions) and its source overlaps that annotation's source, or neither has
+one. The table and its use live in ``nlp.quotes.calibration``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from spacy.language import Language
+
+from onrecord.eval.reliability import quote_is_correct
+from onrecord.ingest.polnear import (
+    read_article_text,
+    read_gold,
+    select_annotation_files,
+)
+from onrecord.models import ArticleRecord, RawDocument
+from onrecord.nlp.pipeline import extract_article
+from onrecord.nlp.quotes.calibration import Calibration, rule_key
+
+
+def build_calibration(
+    split_dir: Path, nlp: Language, progress: Callable[[str], None] | None = None
+) -> Calibration:
+    """Count found and correct statements per rule key over an annotated split.
+
+    Args:
+        split_dir: A PolNeAR-layout folder (``text/``, ``attributions/``).
+        nlp: The spaCy pipeline used at run time.
+        progress: Called with each article's name, for progress bars.
+
+    Returns:
+        The calibration counts.
+    """
+    calibration = Calibration(source=f"{split_dir.name} split of {split_dir.parent.name}")
+    files = select_annotation_files(split_dir)
+    for stem in sorted(files):
+        text = read_article_text(split_dir / "text" / f"{stem}.txt")
+        record: ArticleRecord = extract_article(
+            RawDocument(path=f"{stem}.txt", text=text), nlp, calibrated=False
+        )
+        gold = read_gold(files[stem])
+        for quote in record.quotes:
+            key = rule_key(quote.rule, quote.type, bool(quote.source), quote.confidence)
+            calibration.add(key, quote_is_correct(text, quote, gold))
+        if progress is not None:
+            progress(stem)
+    return calibration

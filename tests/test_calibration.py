@@ -1,0 +1,90 @@
+"""Calibrated confidence: rule keys, shrinkage, building, reliability table, filtering."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from spacy.language import Language
+from typer.testing import CliRunner
+
+from conftest import DATA, ROOT
+from onrecord.eval.reliability import format_reliability, quote_is_correct, reliability_table
+from onrecord.ingest.polnear import read_gold
+from onrecord.models import ArticleRecord, Quote, RawDocument
+from onrecord.nlp.pipeline import extract_article
+from onrecord.nlp.quotes.calibration import PRIOR_WEIGHT, Calibration, load_calibration, rule_key
+from onrecord.serve.cli import app
+from onrecord.train.calibration import build_calibration
+
+MINI = DATA / "polnear_mini"
+
+
+def test_rule_keys_band_table_probabilities() -> None:
+    assert rule_key("clause", "indirect", True, 0.75) == "clause|indirect|source"
+    assert rule_key("table:dobj", "indirect", False, 0.45) == "table:dobj|indirect|nosource|p<0.5"
+    assert rule_key("table:dobj", "mixed", True, 0.8).endswith("p>=0.7")
+
+
+def test_confidence_is_precision_shrunk_toward_the_rule() -> None:
+    calibration = Calibration()
+    assert calibration.confidence("never|seen", 0.7) == 0.7
+    for correct in [True] * 45 + [False] * 5:
+        calibration.add("clause|direct|source", correct)
+    expected = (45 + PRIOR_WEIGHT * 0.5) / (50 + PRIOR_WEIGHT)
+    assert calibration.confidence("clause|direct|source", 0.5) == expected
+    assert (
+        Calibration.from_json(calibration.to_json()).confidence("clause|direct|source", 0.5)
+        == expected
+    )
+
+
+def test_shipped_calibration_separates_good_from_bad_rules() -> None:
+    calibration = load_calibration()
+    direct = calibration.confidence("clause|direct|source", 0.75)
+    orphan = calibration.confidence("continuation|direct|nosource", 0.35)
+    assert direct > 0.7 > 0.2 > orphan
+
+
+def test_quote_is_correct_needs_content_and_source(nlp: Language) -> None:
+    text = (MINI / "text" / "beta.txt").read_text(encoding="utf-8")
+    gold = read_gold(next((MINI / "attributions").glob("beta_*.ann")))
+    record = extract_article(RawDocument(path="beta.txt", text=text), nlp)
+    assert any(quote_is_correct(text, q, gold) for q in record.quotes)
+    wrong_source = Quote(content=record.quotes[0].content, source=[(0, 5)])
+    assert not quote_is_correct(text, wrong_source, gold)
+
+
+def test_build_and_reliability_on_a_mini_corpus(nlp: Language) -> None:
+    calibration = build_calibration(MINI, nlp)
+    assert sum(calibration.found.values()) >= 3
+    assert sum(calibration.correct.values()) >= 1
+    records = [
+        extract_article(RawDocument(path=p.name, text=p.read_text(encoding="utf-8")), nlp)
+        for p in sorted((MINI / "text").glob("*.txt"))
+    ]
+    buckets = reliability_table(MINI, records)
+    assert sum(b.count for b in buckets) == sum(len(r.quotes) for r in records)
+    assert all(0.0 <= b.precision <= 1.0 for b in buckets)
+    assert "expected calibration error" in format_reliability(buckets)
+
+
+def test_min_confidence_filters_quotes() -> None:
+    runner = CliRunner()
+    sample = str(ROOT / "samples" / "harbour_council.txt")
+    everything = ArticleRecord.from_dict(json.loads(runner.invoke(app, ["extract", sample]).stdout))
+    confidences = sorted(q.confidence for q in everything.quotes)
+    cut = confidences[len(confidences) // 2]
+    result = runner.invoke(app, ["extract", sample, "--min-confidence", str(cut)])
+    kept = ArticleRecord.from_dict(json.loads(result.stdout))
+    assert 0 < len(kept.quotes) < len(everything.quotes)
+    assert all(q.confidence >= cut for q in kept.quotes)
+    bad = runner.invoke(app, ["extract", sample, "--min-confidence", "1.5"])
+    assert bad.exit_code == 2
+
+
+def test_train_calibration_command(tmp_path: Path) -> None:
+    target = tmp_path / "calibration.json"
+    result = CliRunner().invoke(app, ["train", "calibration", str(MINI), "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert Calibration.from_json(target.read_text(encoding="utf-8")).found
