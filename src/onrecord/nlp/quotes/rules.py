@@ -139,6 +139,7 @@ class QuoteRules:
             )
             if attribution.type == "direct" and attribution.cue and attribution.source:
                 attribution.confidence = max(attribution.confidence, 0.85)
+        _mark_nested(found)
         found.sort(key=lambda a: a.content[0])
         return found
 
@@ -427,13 +428,25 @@ class QuoteRules:
             if region.start < after_frame:
                 continue
             gap = self.text[after_frame : region.start]
-            if _FRAME_TO_QUOTE_GAP.match(gap) or (
+            set_off = self.text[after_frame - 1] in ":," or gap.strip() in (":", ",", "—", "–", "-")
+            if (_FRAME_TO_QUOTE_GAP.match(gap) and (set_off or self._whole_sentence(region))) or (
                 gap.strip() == "" and self.text[after_frame - 1] == ":"
             ):
                 self.claimed.add(region)
                 return [region.span]
             break
         return []
+
+    def _whole_sentence(self, region: QuotedRegion) -> bool:
+        """Whether a quote reads as full sentences ("said “We will win.”"), not a phrase.
+
+        A quote right after a verb with no comma or colon is a statement of its own only
+        when it starts with a capital and ends its sentence; otherwise it is a quoted
+        phrase inside a reported clause ("tweeted that she was “disgusting”").
+        """
+        inside = self.text[region.start + 1 : region.end].strip('”"» ')
+        first = next((c for c in inside if c.isalnum()), "")
+        return first.isupper() and inside[-1:] in (".", "!", "?", ",")
 
     def _frame_end(
         self, paragraph: ParsedParagraph, sentence: SpacySpan, verb: Token, frame_end: int
@@ -659,3 +672,20 @@ def _parenthetical(verb: Token, subject: Token | None) -> bool:
         and verb.i + 1 < len(doc)
         and doc[verb.i + 1].text == ","
     )
+
+
+def _mark_nested(found: list[Attribution]) -> None:
+    """Tag statements whose cue lies inside another statement's content.
+
+    "She says it underscores that ...": annotators usually record only the outer
+    statement, so the inner one gets a rule key of its own (``+nested``) and with it its
+    own calibrated confidence.
+    """
+    for inner in found:
+        if not inner.cue:
+            continue
+        start, end = inner.cue[0]
+        for outer in found:
+            if outer is not inner and any(s <= start and end <= e for s, e in outer.content):
+                inner.rule += "+nested"
+                break
