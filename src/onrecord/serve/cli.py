@@ -373,6 +373,25 @@ def eval_speakers(
     failures.exit()
 
 
+@eval_app.command("errors")
+def eval_errors(
+    directory: Annotated[
+        Path, typer.Argument(help="A PolNeAR split: DIR/text/*.txt and DIR/attributions/*.ann.")
+    ],
+    top: Annotated[int, typer.Option(help="How many of the most frequent kinds to list.")] = 30,
+) -> None:
+    """List the most frequent kinds of extraction error (Markdown table)."""
+    from onrecord.eval.errors import analyse_errors, format_errors
+
+    _require_split(directory)
+    failures = _Failures()
+    records = list(
+        _extract_all([str(directory / "text")], failures, "extracting", DEFAULT_MAX_ANALYSED_CHARS)
+    )
+    sys.stdout.write(format_errors(analyse_errors(directory, records, load_pipeline()), top) + "\n")
+    failures.exit()
+
+
 @train_app.command("cues")
 def train_cues(
     directory: Annotated[
