@@ -16,11 +16,11 @@ from onrecord.models import ArticleRecord, RawDocument
 from onrecord.nlp.pipeline import extract_article
 
 FLOORS = {
-    ("attribution", "overlap"): 0.53,
+    ("attribution", "overlap"): 0.58,
     ("content", "exact"): 0.51,
     ("content", "overlap"): 0.62,
     ("cue", "exact"): 0.66,
-    ("source", "exact"): 0.62,
+    ("source", "exact"): 0.70,
 }
 
 

@@ -189,7 +189,8 @@ def test_role_from_title_before_name(nlp: Language) -> None:
 def test_role_from_apposition_after_name(nlp: Language) -> None:
     record = extract(nlp, "Jane Roe, the foreign minister, said that she would travel to Paris.")
     quote = find(record, "travel to Paris")
-    assert record.text[slice(*quote.source[0])] == "Jane Roe"
+    # the source is the whole mention, apposition included, as PolNeAR marks it
+    assert record.text[slice(*quote.source[0])] == "Jane Roe, the foreign minister"
     assert quote.speaker == "Jane Roe"
     assert quote.speaker_role == "foreign minister"
 

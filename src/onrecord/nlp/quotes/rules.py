@@ -343,30 +343,23 @@ class QuoteRules:
         return [paragraph.char_span(start, end + 1)]
 
     def _source_spans(self, paragraph: ParsedParagraph, head: Token) -> list[Span]:
-        """The noun phrase of the speaker mention, without relative clauses or appositions."""
+        """The whole noun phrase of the speaker mention, as annotators mark it.
+
+        Appositions and relative clauses belong to it ("Scott Pruitt, the attorney
+        general of Oklahoma, said"; "Joseph, who has four children, said"); a quotation
+        inside the subject phrase does not. Speaker resolution looks at the head token.
+        """
         if head.pos_ == "PRON":
             return [paragraph.token_span(head)]
-        left = min((t.i for t in head.subtree), default=head.i)
-        # stop at a comma: "Rutte, who ..." keeps "Rutte"; a possessive "workers’" is no stop
-        start = head.i
-        while start > left and (
-            not head.doc[start - 1].is_punct or head.doc[start - 1].dep_ == "case"
-        ):
-            start -= 1
-        end = head.i
-        for child in sorted(head.children, key=lambda t: t.i):
-            if child.i <= head.i:
-                continue
-            if child.dep_ in ("compound", "flat", "nummod") and child.i == end + 1:
-                end = child.i
-            elif child.dep_ in ("prep", "amod", "acl") and child.i == end + 1:
-                # "a report by the ministry", "two officials familiar with the talks"
-                end = max(t.i for t in child.subtree)
-            else:
-                break
-        while start < head.i and head.doc[start].dep_ in ("cc", "punct"):
+        tokens = [t for t in head.subtree if not self._in_region(paragraph.token_span(t))]
+        if not tokens:
+            return [paragraph.token_span(head)]
+        start = min(t.i for t in tokens)
+        end = max(t.i for t in tokens)
+        doc = head.doc
+        while start < head.i and (doc[start].is_punct or doc[start].dep_ == "cc"):
             start += 1
-        while end > head.i and head.doc[end].is_punct and head.doc[end].text not in ALL_MARKS:
+        while end > head.i and doc[end].is_punct and doc[end].text not in ALL_MARKS:
             end -= 1
         return [paragraph.char_span(start, end + 1)]
 
