@@ -175,8 +175,7 @@ class QuoteRules:
         if relation == "ccomp":
             content = self._clause_content(paragraph, head, verb)
         else:
-            span = self._trimmed(paragraph, list(head.subtree))
-            content = [self._extend_to_marks(span)] if span else []
+            content = self._object_content(paragraph, verb, head)
         if not content:
             return None
         cue = self._cue_spans(paragraph, verb)
@@ -245,9 +244,9 @@ class QuoteRules:
         if lemma in NOUN_PHRASE_CONTENT_VERBS and lemma not in CLAUSE_ONLY_VERBS:
             obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
             if obj is not None and len(list(obj.subtree)) >= 3:
-                phrase = self._trimmed(paragraph, list(obj.subtree))
+                phrase = self._object_content(paragraph, verb, obj)
                 if phrase:
-                    return attribution([phrase], 0.5, "object")
+                    return attribution(phrase, 0.5, "object")
         return None
 
     def _according_to(
@@ -364,11 +363,15 @@ class QuoteRules:
         return [paragraph.char_span(start, end + 1)]
 
     def _clause_content(self, paragraph: ParsedParagraph, clause: Token, verb: Token) -> list[Span]:
-        tokens = [t for t in clause.subtree if t.i != verb.i]
+        frame = set(verb.subtree) if verb in clause.subtree and verb is not clause else {verb}
+        if clause in frame:
+            frame = {verb}
+        tokens = [t for t in clause.subtree if t not in frame]
         if clause.i > verb.i:
             tokens = [t for t in tokens if t.i > verb.i]
         else:
             tokens = [t for t in tokens if t.i < verb.i]
+        tokens = _before_nested_cue(tokens, clause)
         span = self._trimmed(paragraph, tokens)
         if span is None:
             return []
@@ -377,6 +380,27 @@ class QuoteRules:
             # The clause is all inside one quote: the statement is the whole quote.
             return self._with_split_part(paragraph, region, verb)
         return [self._extend_to_marks(span)]
+
+    def _object_content(self, paragraph: ParsedParagraph, verb: Token, head: Token) -> list[Span]:
+        """A noun-phrase statement with the complements that complete it.
+
+        "slamming Tim Kaine for his work", "called the charges unsubstantiated",
+        "called for contestants to wear shorter dresses": the object and the verb's
+        later complements, up to a comma, a conjunction or an adverbial clause.
+        """
+        tokens = list(head.subtree)
+        last = max(t.i for t in tokens)
+        anchor = head if head.head is verb else head.head
+        for child in sorted(verb.children, key=lambda t: t.i):
+            if child.i <= anchor.i or child.i <= last:
+                continue
+            if child.dep_ not in _COMPLEMENT_DEPS:
+                break
+            tokens.extend(child.subtree)
+            last = max(t.i for t in child.subtree)
+        tokens = _before_nested_cue(tokens, head)
+        span = self._trimmed(paragraph, tokens)
+        return [self._extend_to_marks(span)] if span else []
 
     def _before_frame(
         self, paragraph: ParsedParagraph, verb: Token, subject: Token | None, before: list[Token]
@@ -665,6 +689,25 @@ def _parenthetical(verb: Token, subject: Token | None) -> bool:
         and verb.i + 1 < len(doc)
         and doc[verb.i + 1].text == ","
     )
+
+
+_COMPLEMENT_DEPS = ("prep", "oprd", "xcomp", "ccomp", "dative", "attr", "acomp", "dobj")
+
+
+def _before_nested_cue(tokens: list[Token], head: Token) -> list[Token]:
+    """Cut a statement before a participial cue of its own (", arguing that ...")."""
+    cuts = [
+        t.left_edge.i
+        for t in tokens
+        if t.dep_ == "advcl"
+        and t.tag_ == "VBG"
+        and t.lemma_.lower() in SPEECH_VERBS
+        and t.i > head.i
+    ]
+    if not cuts:
+        return tokens
+    cut = min(cuts)
+    return [t for t in tokens if t.i < cut]
 
 
 def _mark_nested(found: list[Attribution]) -> None:
