@@ -198,7 +198,16 @@ class QuoteRules:
     ) -> Attribution | None:
         lemma = verb.lemma_.lower()
         subject = self._subject_of(verb)
-        clauses = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis")]
+        clauses = [
+            c
+            for c in verb.children
+            if c.dep_ in ("ccomp", "parataxis")
+            # "tweeted that she was ..." is sometimes parsed as an adverbial clause
+            or (
+                c.dep_ == "advcl"
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            )
+        ]
         before = [c for c in clauses if c.i < verb.i]
         after = [c for c in clauses if c.i > verb.i]
         # "Harbour talks: Roe says port will stay open": a clause after the verb wins
