@@ -1,0 +1,99 @@
+"""Throughput of this version against an earlier one, side by side in one run.
+
+Usage: .venv/bin/python bench/bench_versions.py [--baseline REV] [--rounds N] [TEXT_DIR]
+
+Exports the baseline revision with ``git archive`` into a temporary folder and times
+``extract_article`` over the same articles with each version in turn (alternating,
+each in a fresh subprocess pinned to one core with one thread), so both see the same
+machine load. Prints words/s per round, the medians and the ratio. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ISSUE_2_BASELINE = "ca532d2"
+"""The last commit of the plain rule-based extractor (issue 2), before the learned parts."""
+
+WORKER = r"""
+import json, sys, time
+from onrecord.ingest.files import read_documents
+from onrecord.models import RawDocument
+from onrecord.nlp.parse import load_pipeline
+from onrecord.nlp.pipeline import extract_article
+docs = [d for d in read_documents([sys.argv[1]]) if isinstance(d, RawDocument)]
+nlp = load_pipeline()
+extract_article(docs[0], nlp)  # warm up
+start = time.perf_counter()
+records = [extract_article(d, nlp) for d in docs]
+seconds = time.perf_counter() - start
+words = sum(r.metadata["words"] for r in records)
+print(json.dumps({"words": words, "seconds": seconds, "quotes": sum(len(r.quotes) for r in records)}))
+"""
+
+
+def run(src: Path, folder: Path) -> dict[str, float]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(src),
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+    command = [sys.executable, "-c", WORKER, str(folder)]
+    if shutil_which("taskset"):
+        command = ["taskset", "-c", "0", *command]
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def shutil_which(name: str) -> str | None:
+    from shutil import which
+
+    return which(name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", nargs="?", type=Path)
+    parser.add_argument("--baseline", default=ISSUE_2_BASELINE)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    default = ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text"
+    folder = args.folder or (default if default.exists() else ROOT / "samples")
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "baseline.tar"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "archive", "-o", str(archive), args.baseline, "src"],
+            check=True,
+        )
+        with tarfile.open(archive) as tar:
+            tar.extractall(Path(tmp) / "baseline", filter="data")
+        versions = {"baseline": Path(tmp) / "baseline" / "src", "current": ROOT / "src"}
+        rates: dict[str, list[float]] = {name: [] for name in versions}
+        for round_number in range(args.rounds):
+            for name, src in versions.items():
+                result = run(src, folder)
+                rate = result["words"] / result["seconds"]
+                rates[name].append(rate)
+                print(
+                    f"round {round_number + 1} {name:8s} {rate:8,.0f} words/s  quotes {result['quotes']}"
+                )
+    base = statistics.median(rates["baseline"])
+    current = statistics.median(rates["current"])
+    print(f"folder: {folder}  baseline: {args.baseline}")
+    print(
+        f"median words/s: baseline {base:,.0f}  current {current:,.0f}  ratio {current / base:.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
