@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import shared_path
+from conftest import ROOT, shared_path
 from onrecord.eval.polnear import PolnearScores, score_directory
 from onrecord.ingest.files import read_documents
 from onrecord.models import ArticleRecord, RawDocument
@@ -51,3 +51,10 @@ def test_scores_stay_above_floors(dev_scores: PolnearScores, level: str, match: 
     scores = dev_scores.to_dict()
     f1 = scores[level][match]["f1"]
     assert f1 >= FLOORS[(level, match)], dev_scores.format_table()
+
+
+def test_speaker_resolution_on_the_gold_set(dev_records: list[ArticleRecord]) -> None:
+    from onrecord.eval.speakers import load_gold, score_records
+
+    scores = score_records(load_gold(ROOT / "eval" / "speakers_dev.jsonl"), dev_records)
+    assert scores.accuracy >= 0.92, scores.format_table()

@@ -96,15 +96,15 @@ def test_name_in_apposition_to_the_subject_is_salient(nlp: Language) -> None:
 def test_gender_learned_from_resolved_pronouns(nlp: Language) -> None:
     record = extract(
         nlp,
-        "Alex Morgan spoke first at the council meeting on Tuesday.",
+        "Casey Morgan spoke first at the council meeting on Tuesday.",
         "“The tax is too high,” she said.",
-        "Sam Reed answered the question for the government.",
+        "Robin Reed answered the question for the government.",
         "“The tax is needed,” he said.",
         "“We will see about that,” she said.",
     )
-    assert speaker(record, "too high") == "Alex Morgan"
-    assert speaker(record, "tax is needed") == "Sam Reed"
-    assert speaker(record, "We will see") == "Alex Morgan"
+    assert speaker(record, "too high") == "Casey Morgan"
+    assert speaker(record, "tax is needed") == "Robin Reed"
+    assert speaker(record, "We will see") == "Casey Morgan"
 
 
 def test_pronoun_after_an_unnamed_speaker(nlp: Language) -> None:
@@ -166,13 +166,36 @@ def test_people_sharing_a_surname_stay_apart(nlp: Language) -> None:
     assert len(person(record, "Maria Lindqvist").spans) == 1
 
 
-def test_bare_shared_surname_goes_to_most_recently_named(nlp: Language) -> None:
+def test_bare_shared_surname_goes_to_the_person_named_first(nlp: Language) -> None:
+    # News introduces its main person first; a later bare surname mostly means them
+    # (on the speaker gold set this beats "most recently named": 0.94 against 0.92).
     record = extract(
         nlp,
-        "Paul Lindqvist and Maria Lindqvist met the press.",
-        "Maria Lindqvist described the plan. Lindqvist said that it was fair.",
+        "Former President Paul Lindqvist criticized the health law on Monday.",
+        "His wife, Maria Lindqvist, is running for the Senate.",
+        "Lindqvist said that the law was a crazy system.",
     )
-    assert speaker(record, "it was fair") == "Maria Lindqvist"
+    assert speaker(record, "crazy system") == "Paul Lindqvist"
+
+
+def test_honorific_rules_out_a_namesake_of_the_other_gender(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Maria Lindqvist spoke at the rally, and Paul Lindqvist joined her later.",
+        "Mrs. Lindqvist said that the campaign was going well.",
+        "Mr. Lindqvist said that he was proud of her.",
+    )
+    assert speaker(record, "going well") == "Maria Lindqvist"
+    assert speaker(record, "proud of her") == "Paul Lindqvist"
+
+
+def test_gender_comes_from_first_names(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Heidi Cruz and Rafael Cruz sat in the front row while Ted Cruz spoke.",
+        "“We are grateful,” he said.",
+    )
+    assert speaker(record, "grateful") in ("Ted Cruz", "Rafael Cruz")
 
 
 # -- roles ----------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -30,6 +32,7 @@ from onrecord.nlp.quotes.cues import (
 KEPT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "EVENT")
 _ROLE_STOP_DEPS = ("det", "poss", "punct", "case", "predet")
 _MAX_ROLE_TOKENS = 9
+_HEADLINE_VERBS = frozenset({"says", "sees", "vows", "warns", "calls", "slams", "urges", "tells"})
 _HONORIFICS = HONORIFICS_MALE | HONORIFICS_FEMALE | {"dr.", "dr", "prof.", "prof"}
 
 
@@ -74,10 +77,31 @@ class Person:
 
 
 def _name_tokens(ent: SpacySpan) -> list[str]:
-    words = [t.text for t in ent if not t.is_punct or t.text == "."]
+    tokens = [t for t in ent if not t.is_punct or t.text == "."]
+    # "Obama Says" in a title-case headline: the verb is no part of the name
+    while len(tokens) > 1 and (tokens[-1].pos_ == "VERB" or tokens[-1].lower_ in _HEADLINE_VERBS):
+        tokens.pop()
+    words = [t.text for t in tokens]
     while words and words[-1] in ("'s", "’s", "'", "’"):
         words.pop()
     return words
+
+
+def _key(word: str) -> str:
+    """A name word for matching: case and apostrophe style do not count (O’Neill, O'Neill)."""
+    return word.lower().replace("’", "'")
+
+
+@lru_cache(maxsize=1)
+def first_name_genders() -> dict[str, str]:
+    """First names with a clear gender ("m"/"f"), from ``data/first_names.tsv``."""
+    path = Path(__file__).with_name("data") / "first_names.tsv"
+    genders = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, gender = line.split("\t")
+            genders[name] = gender
+    return genders
 
 
 def _clean_name(ent: SpacySpan) -> str:
@@ -149,11 +173,11 @@ class ArticleEntities:
         full_names: dict[str, list[list[str]]] = {}
         for mention in mentions:
             words = _name_tokens(mention.ent)
-            full_names.setdefault(words[-1].lower(), []).append(words)
+            full_names.setdefault(_key(words[-1]), []).append(words)
         by_key: dict[str, Person] = {}
         for mention in mentions:
             words = _name_tokens(mention.ent)
-            surname = words[-1].lower()
+            surname = _key(words[-1])
             candidates = [w for w in full_names[surname] if len(w) > 1]
             if len(words) > 1:
                 key = " ".join(words).lower()
@@ -170,9 +194,9 @@ class ArticleEntities:
                     best = max(candidates, key=len)
                     key, canonical = " ".join(best).lower(), " ".join(best)
                 elif candidates:
-                    # Several people share the surname: the most recently named one.
-                    recent = self._most_recent_full(mention, surname, by_key)
-                    key, canonical = recent if recent else (surname, words[0])
+                    # Several people share the surname ("Clinton"): pick one of them.
+                    chosen = self._namesake(mention, surname, by_key)
+                    key, canonical = chosen if chosen else (surname, words[0])
                 else:
                     key, canonical = surname, words[0]
             person = by_key.get(key)
@@ -183,19 +207,35 @@ class ArticleEntities:
             person.mentions.append(mention)
 
     @staticmethod
-    def _most_recent_full(
+    def _namesake(
         mention: PersonMention, surname: str, by_key: dict[str, Person]
     ) -> tuple[str, str] | None:
-        best: tuple[int, str, str] | None = None
-        for key, person in by_key.items():
-            if person.surname != surname or " " not in person.canonical:
-                continue
-            for earlier in person.mentions:
-                if earlier.span[0] < mention.span[0] and (
-                    best is None or earlier.span[0] > best[0]
-                ):
-                    best = (earlier.span[0], key, person.canonical)
-        return (best[1], best[2]) if best else None
+        """The person a bare surname means when several people share it.
+
+        An honorific ("Mr. Obama") rules out people of the other gender (by first name);
+        of those left, the one named in full first wins: a news article introduces its
+        main person early, and a bare surname later mostly means that person.
+        """
+        honorific = _honorific_gender(mention.ent)
+        genders = first_name_genders()
+        named = [
+            (person.mentions[0].span[0], key, person)
+            for key, person in by_key.items()
+            if person.surname == surname
+            and " " in person.canonical
+            and person.mentions[0].span[0] < mention.span[0]
+        ]
+        if honorific:
+            agreeing = [
+                n
+                for n in named
+                if genders.get(n[2].canonical.split()[0].lower()) in (None, honorific)
+            ]
+            named = agreeing  # "Mr. Obama" is not Michelle Obama, even if she is the only one
+        if not named:
+            return None
+        _, key, person = min(named, key=lambda n: n[0])
+        return key, person.canonical
 
     # -- roles --------------------------------------------------------------------------
 
@@ -296,14 +336,11 @@ class ArticleEntities:
 
     @staticmethod
     def _gender_from_honorific(person: Person, mention: PersonMention) -> None:
-        ent = mention.ent
-        if ent.start == 0:
-            return
-        before = ent.doc[ent.start - 1].lower_
-        if before in HONORIFICS_MALE:
-            person.gender = "m"
-        elif before in HONORIFICS_FEMALE:
-            person.gender = "f"
+        gender = _honorific_gender(mention.ent)
+        if gender:
+            person.gender = gender
+        elif person.gender is None and " " in person.canonical:
+            person.gender = first_name_genders().get(person.canonical.split()[0].lower())
 
     # -- lookups and output -------------------------------------------------------------
 
@@ -364,3 +401,15 @@ def _mistagged_surname(ent: SpacySpan, surnames: set[str]) -> bool:
         and words[0].lower() in surnames
         and all(t.pos_ == "PROPN" for t in ent if not t.is_punct and t.dep_ != "case")
     )
+
+
+def _honorific_gender(ent: SpacySpan) -> str | None:
+    """ "m" after Mr., "f" after Mrs./Ms., else None."""
+    if ent.start == 0:
+        return None
+    before = ent.doc[ent.start - 1].lower_
+    if before in HONORIFICS_MALE:
+        return "m"
+    if before in HONORIFICS_FEMALE:
+        return "f"
+    return None
