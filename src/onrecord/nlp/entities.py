@@ -404,7 +404,7 @@ def _mistagged_surname(ent: SpacySpan, surnames: set[str]) -> bool:
 
 
 def _honorific_gender(ent: SpacySpan) -> str | None:
-    """ "m" after Mr., "f" after Mrs./Ms., else None."""
+    """Return "m" after Mr., "f" after Mrs. or Ms., else None."""
     if ent.start == 0:
         return None
     before = ent.doc[ent.start - 1].lower_
