@@ -16,12 +16,15 @@ from spacy.language import Language
 from onrecord.clean.layout import analyse_layout, published_date
 from onrecord.models import ArticleRecord, Notice, Quote, RawDocument, Span
 from onrecord.nlp.entities import ArticleEntities
+from onrecord.nlp.model.predict import tag_paragraphs
 from onrecord.nlp.parse import load_pipeline, parse_paragraphs
 from onrecord.nlp.quotes.calibration import load_calibration, rule_key
 from onrecord.nlp.quotes.marks import find_quoted_regions
 from onrecord.nlp.quotes.rules import EXTRACTOR_NAME, QuoteRules
 from onrecord.nlp.speakers import SpeakerResolver
 
+EXTRACTORS = ("rules", "model")
+DEFAULT_EXTRACTOR = "model"
 DROP_BELOW = float(os.environ.get("ONRECORD_DROP_BELOW", "0.2"))
 """Calibrated statements less likely than this to be right are not reported: on
 annotated news they cost more precision than they bring recall (a setting)."""
@@ -35,6 +38,7 @@ def extract_article(
     *,
     max_analysed_chars: int = DEFAULT_MAX_ANALYSED_CHARS,
     calibrated: bool = True,
+    extractor: str | None = None,
 ) -> ArticleRecord:
     """Extract quotes, speakers and entities from one document.
 
@@ -43,12 +47,18 @@ def extract_article(
         nlp: The spaCy pipeline; defaults to the configured one.
         max_analysed_chars: Analyse at most this many characters; a warning says when
             the rest of a very long article was left out.
+        extractor: ``rules`` (the parse rules and the cue table) or ``model`` (the
+            same, plus the cues found by the trained tagger in ``nlp.model``);
+            default ``$ONRECORD_EXTRACTOR`` or ``DEFAULT_EXTRACTOR``.
         calibrated: Replace each rule's own confidence by its measured precision
             (``nlp.quotes.calibration``); off when building that calibration.
 
     Returns:
         The record; ``text`` is exactly the document's text.
     """
+    extractor = extractor or os.environ.get("ONRECORD_EXTRACTOR") or DEFAULT_EXTRACTOR
+    if extractor not in EXTRACTORS:
+        raise ValueError(f"unknown extractor {extractor!r}; choose one of {', '.join(EXTRACTORS)}")
     text = document.text
     layout = analyse_layout(text)
     warnings: list[Notice] = list(document.notices) + list(layout.notices)
@@ -67,7 +77,8 @@ def extract_article(
     parsed = parse_paragraphs(text, to_parse, nlp or load_pipeline())
     regions, mark_notices = find_quoted_regions(text, paragraphs)
     warnings.extend(mark_notices)
-    attributions = QuoteRules(parsed, regions, layout.title_span).extract()
+    tagged = tag_paragraphs(text, paragraphs) if extractor == "model" else None
+    attributions = QuoteRules(parsed, regions, layout.title_span, tagged).extract()
     calibration = load_calibration()
     entities = ArticleEntities(parsed)
     resolutions = SpeakerResolver(text, entities).resolve_all(attributions)

@@ -87,7 +87,11 @@ def _progress(description: str) -> Progress:
 
 
 def _extract_all(
-    paths: list[str], failures: _Failures, description: str, max_chars: int
+    paths: list[str],
+    failures: _Failures,
+    description: str,
+    max_chars: int,
+    extractor: str | None = None,
 ) -> Iterator[ArticleRecord]:
     """Read, extract and yield records; failures are reported and skipped."""
     try:
@@ -103,7 +107,7 @@ def _extract_all(
             if isinstance(item, InputError):
                 failures.report(item.path, item.message)
                 continue
-            record = _extract_one(item, nlp, failures, max_chars)
+            record = _extract_one(item, nlp, failures, max_chars, extractor)
             if record is not None:
                 for warning in record.warnings:
                     if warning.code in ("encoding_detected", "analysis_truncated", "nul_bytes"):
@@ -116,10 +120,10 @@ def _extract_all(
 
 
 def _extract_one(
-    document: RawDocument, nlp: Any, failures: _Failures, max_chars: int
+    document: RawDocument, nlp: Any, failures: _Failures, max_chars: int, extractor: str | None
 ) -> ArticleRecord | None:
     try:
-        return extract_article(document, nlp, max_analysed_chars=max_chars)
+        return extract_article(document, nlp, max_analysed_chars=max_chars, extractor=extractor)
     except Exception as exc:  # one article's failure must not stop the batch
         failures.report(
             document.path, f"{document.path}: extraction failed ({type(exc).__name__}: {exc})"
@@ -162,6 +166,22 @@ def _print_records(records: Iterable[ArticleRecord], output: OutputFormat) -> No
             console.print(table)
 
 
+class ExtractorChoice(StrEnum):
+    """Which extractor to run (see README, "How it works")."""
+
+    rules = "rules"
+    model = "model"
+
+
+ExtractorOpt = Annotated[
+    ExtractorChoice | None,
+    typer.Option(
+        "--extractor",
+        help="rules: parse rules and cue table; model: the same plus the trained tagger's cues "
+        "(default: $ONRECORD_EXTRACTOR or model).",
+    ),
+]
+
 MaxCharsOpt = Annotated[
     int, typer.Option("--max-chars", help="Analyse at most this many characters of each article.")
 ]
@@ -178,14 +198,19 @@ def extract(
             "--min-confidence", min=0.0, max=1.0, help="Drop quotes less confident than this."
         ),
     ] = 0.0,
+    extractor: ExtractorOpt = None,
 ) -> None:
     """Print the quotes, speakers and entities of each article (one JSON record per line)."""
     failures = _Failures()
-    records = _extract_all(paths, failures, "extracting", max_chars)
+    records = _extract_all(paths, failures, "extracting", max_chars, _chosen(extractor))
     if min_confidence > 0:
         records = (_keep_confident(record, min_confidence) for record in records)
     _print_records(records, output)
     failures.exit()
+
+
+def _chosen(extractor: ExtractorChoice | None) -> str | None:
+    return extractor.value if extractor is not None else None
 
 
 def _keep_confident(record: ArticleRecord, min_confidence: float) -> ArticleRecord:
@@ -198,6 +223,7 @@ def ingest(
     paths: PathsArg,
     db: DbOpt = DEFAULT_DB,
     max_chars: MaxCharsOpt = DEFAULT_MAX_ANALYSED_CHARS,
+    extractor: ExtractorOpt = None,
 ) -> None:
     """Extract articles and store them, with quotes, speakers and entities, in a database."""
     from onrecord.store.db import open_database
@@ -205,7 +231,7 @@ def ingest(
     failures = _Failures()
     stored = unchanged = 0
     with open_database(db) as database:
-        for record in _extract_all(paths, failures, "ingesting", max_chars):
+        for record in _extract_all(paths, failures, "ingesting", max_chars, _chosen(extractor)):
             try:
                 result = database.save_article(record)
             except Exception as exc:  # the transaction was rolled back; go on with the next
@@ -285,6 +311,7 @@ def eval_polnear(
         Path | None, typer.Option(help="Also write the extracted records to this JSONL file.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    extractor: ExtractorOpt = None,
 ) -> None:
     """Score quote extraction against PolNeAR-style brat annotations."""
     from onrecord.eval.polnear import score_directory
@@ -301,7 +328,13 @@ def eval_polnear(
         ]
     else:
         records = list(
-            _extract_all([str(text_dir)], failures, "extracting", DEFAULT_MAX_ANALYSED_CHARS)
+            _extract_all(
+                [str(text_dir)],
+                failures,
+                "extracting",
+                DEFAULT_MAX_ANALYSED_CHARS,
+                _chosen(extractor),
+            )
         )
     if save is not None:
         with save.open("w", encoding="utf-8") as handle:
@@ -379,6 +412,7 @@ def eval_errors(
         Path, typer.Argument(help="A PolNeAR split: DIR/text/*.txt and DIR/attributions/*.ann.")
     ],
     top: Annotated[int, typer.Option(help="How many of the most frequent kinds to list.")] = 30,
+    extractor: ExtractorOpt = None,
 ) -> None:
     """List the most frequent kinds of extraction error (Markdown table)."""
     from onrecord.eval.errors import analyse_errors, format_errors
@@ -386,7 +420,13 @@ def eval_errors(
     _require_split(directory)
     failures = _Failures()
     records = list(
-        _extract_all([str(directory / "text")], failures, "extracting", DEFAULT_MAX_ANALYSED_CHARS)
+        _extract_all(
+            [str(directory / "text")],
+            failures,
+            "extracting",
+            DEFAULT_MAX_ANALYSED_CHARS,
+            _chosen(extractor),
+        )
     )
     sys.stdout.write(format_errors(analyse_errors(directory, records, load_pipeline()), top) + "\n")
     failures.exit()
@@ -413,6 +453,53 @@ def train_cues(
     stderr.print(
         escape(f"{pairs} cue pairs from {sum(table.seen.values())} verb complements -> {target}")
     )
+
+
+@train_app.command("tagger")
+def train_tagger(
+    train_dir: Annotated[Path, typer.Argument(help="Annotated training split (PolNeAR layout).")],
+    dev_dir: Annotated[
+        Path, typer.Argument(help="Annotated split for picking the best checkpoint.")
+    ],
+    output: Annotated[
+        Path, typer.Option(help="Where spaCy writes model-best and model-last.")
+    ] = Path("artifacts/tagger"),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    max_steps: Annotated[
+        int, typer.Option(help="Training steps (fixed, so that a run is repeatable).")
+    ] = 8800,
+    install: Annotated[
+        bool, typer.Option(help="Copy model-best over the shipped weights afterwards.")
+    ] = False,
+) -> None:
+    """Train the CUE/SOURCE/CONTENT tagger behind --extractor model (about 15 min on 2 cores)."""
+    import shutil
+
+    from onrecord.nlp.model.data import write_docbins
+    from onrecord.nlp.model.predict import WEIGHTS_DIR
+    from onrecord.nlp.model.train import train
+
+    _require_split(train_dir)
+    _require_split(dev_dir)
+    nlp = load_pipeline()
+    data = output / "data"
+    train_path = write_docbins(nlp, train_dir, data / "train", ("all",), by_paragraph=True)["all"]
+    dev_path = write_docbins(nlp, dev_dir, data / "dev", ("all",), by_paragraph=True)["all"]
+    best = train(
+        train_path,
+        dev_path,
+        output,
+        seed=seed,
+        max_minutes=90.0,
+        overrides={"training.max_steps": max_steps},
+    )
+    if install:
+        target = WEIGHTS_DIR / "all"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(best, target)
+        stderr.print(escape(f"installed {best} -> {target}"))
+    else:
+        stderr.print(escape(f"trained {best}"))
 
 
 @train_app.command("calibration")

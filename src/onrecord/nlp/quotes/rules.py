@@ -21,7 +21,7 @@ from spacy.tokens import Token
 
 from onrecord.models import QuoteType, Span
 from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
-from onrecord.nlp.quotes.cue_table import load_cue_table
+from onrecord.nlp.quotes.cue_table import load_cue_table, verb_relations
 from onrecord.nlp.quotes.cues import (
     CLAUSE_ONLY_VERBS,
     HEADLINE_LABELS,
@@ -109,12 +109,17 @@ class QuoteRules:
     """
 
     def __init__(
-        self, parsed: ParsedArticle, regions: list[QuotedRegion], title_span: Span | None = None
+        self,
+        parsed: ParsedArticle,
+        regions: list[QuotedRegion],
+        title_span: Span | None = None,
+        tagged: dict[str, list[Span]] | None = None,
     ) -> None:
         self.parsed = parsed
         self.text = parsed.text
         self.regions = regions
         self.title_span = title_span
+        self.tagged = tagged or {}
         self.claimed: set[QuotedRegion] = set()
         self.table = load_cue_table()
 
@@ -131,6 +136,7 @@ class QuoteRules:
                 attribution = self._from_token(paragraph, sentence, token)
                 if attribution and not self._duplicate(found, attribution):
                     found.append(attribution)
+        found.extend(self._tagged_cues(found))
         found.extend(self._verbless_dash_quotes())
         found.extend(self._continuation_quotes(found))
         for attribution in found:
@@ -369,6 +375,8 @@ class QuoteRules:
             start += 1
         while end > head.i and doc[end].is_punct and doc[end].text not in ALL_MARKS:
             end -= 1
+        if end < start:  # the head itself sits inside a quotation
+            return [paragraph.token_span(head)]
         return [paragraph.char_span(start, end + 1)]
 
     def _clause_content(self, paragraph: ParsedParagraph, clause: Token, verb: Token) -> list[Span]:
@@ -554,6 +562,96 @@ class QuoteRules:
     @staticmethod
     def _duplicate(found: list[Attribution], new: Attribution) -> bool:
         return any(a.content == new.content for a in found)
+
+    # -- cues found by the trained tagger ----------------------------------------------------
+
+    def _tagged_cues(self, found: list[Attribution]) -> list[Attribution]:
+        """Statements for the tagger's cues that no rule took ("wants to", "support for").
+
+        The tagger (``nlp.model``) says where a cue is; the parse says what it governs:
+        the tagger's content span in the same sentence if there is one, else the cue
+        verb's complement; the source is the verb's subject, else the tagger's source.
+        """
+        taken = [span for attribution in found for span in attribution.cue]
+        statements = [span for attribution in found for span in attribution.content]
+        extra: list[Attribution] = []
+        for cue in self.tagged.get("CUE", []):
+            if any(s < cue[1] and cue[0] < e for s, e in taken):
+                continue
+            if any(s <= cue[0] and cue[1] <= e for s, e in statements):
+                continue  # inside a statement already found: annotators mark the outer one
+            located = self._tokens_at(cue)
+            if located is None:
+                continue
+            paragraph, tokens = located
+            if any(self._in_region(paragraph.token_span(t)) for t in tokens):
+                continue
+            verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX")]
+            head = verbs[-1] if verbs else max(tokens, key=lambda t: len(list(t.subtree)))
+            if _passive_participle(head):
+                continue  # "Asked about X, Rutte said": the asker is not the speaker
+            subject = self._subject_of(head) if head.pos_ in ("VERB", "AUX") else None
+            if subject is not None:
+                source = self._source_spans(paragraph, subject)
+            else:
+                source = self._tagged_near(head, "SOURCE", exclude=[cue])
+            content = self._tagged_near(head, "CONTENT", exclude=[cue, *source])
+            content = content or self._governed(paragraph, head)
+            if not content:
+                continue
+            extra.append(
+                Attribution(
+                    content=content,
+                    cue=[cue],
+                    source=source,
+                    confidence=0.5,
+                    source_token=subject,
+                    paragraph=paragraph,
+                    position=cue[0],
+                    rule="tagged_cue",
+                )
+            )
+            taken.append(cue)
+        return extra
+
+    def _tokens_at(self, span: Span) -> tuple[ParsedParagraph, list[Token]] | None:
+        for paragraph in self.parsed.paragraphs:
+            start, end = span[0] - paragraph.offset, span[1] - paragraph.offset
+            if start >= 0 and end <= len(paragraph.doc.text):
+                tokens = [t for t in paragraph.doc if t.idx < end and start < t.idx + len(t.text)]
+                return (paragraph, tokens) if tokens else None
+        return None
+
+    def _tagged_near(self, head: Token, label: str, exclude: list[Span]) -> list[Span]:
+        """The tagger's ``label`` span in ``head``'s sentence nearest to it, if any."""
+        sentence = head.sent
+        paragraph = next(p for p in self.parsed.paragraphs if p.doc is head.doc)
+        low = paragraph.offset + sentence.start_char
+        high = paragraph.offset + sentence.end_char
+        anchor = paragraph.offset + head.idx
+        spans = [
+            s
+            for s in self.tagged.get(label, [])
+            if low <= s[0]
+            and s[1] <= high
+            and not any(s[0] < other[1] and other[0] < s[1] for other in exclude)
+        ]
+        if not spans:
+            return []
+        return [min(spans, key=lambda s: min(abs(s[0] - anchor), abs(s[1] - anchor)))]
+
+    def _governed(self, paragraph: ParsedParagraph, head: Token) -> list[Span]:
+        """What a cue word governs: its clause, else its object or prepositional object."""
+        relations = dict(verb_relations(head))
+        if "ccomp" in relations:
+            return self._clause_content(paragraph, relations["ccomp"], head)
+        for relation in ("xcomp", "dobj"):
+            if relation in relations:
+                return self._object_content(paragraph, head, relations[relation])
+        preps = [r for r in relations if r.startswith("prep:")]
+        if preps:
+            return self._object_content(paragraph, head, relations[preps[0]])
+        return []
 
     # -- special forms ------------------------------------------------------------------
 

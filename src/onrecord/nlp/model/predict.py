@@ -1,0 +1,111 @@
+"""Run the trained attribution-role taggers and return character spans per label.
+
+The shipped weights are spaCy pipelines under ``weights/<group>/``, each a standalone
+``tok2vec`` + ``ner`` with its own English tokenizer (no parse needed). Shipped: ``all``
+(labels CUE, SOURCE, CONTENT in one ``ner``; a CONTENT never overlaps a CUE/SOURCE, so an
+outer content that holds a nested attribution comes out cut around its cue and source).
+Also supported, if trained into ``weights/``: ``cue_source`` (CUE, SOURCE) plus ``content``
+(CONTENT alone, nested contents kept whole), used when ``all`` is absent. Texts are tagged paragraph by paragraph (blank-line
+separated blocks), as in training; spans are character offsets into the given text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from onrecord.nlp.model.data import paragraph_bounds
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+GROUPS = ("all", "cue_source", "content")
+
+RoleSpans = dict[str, list[tuple[int, int]]]
+"""Label (``CUE``, ``SOURCE``, ``CONTENT``) to sorted ``(start, end)`` character spans."""
+
+
+@cache
+def load_tagger(path: str) -> Language:
+    """Load (once) one trained pipeline directory."""
+    return spacy.load(path)
+
+
+def available_groups(weights_dir: Path = WEIGHTS_DIR) -> list[str]:
+    """Return the label groups to run: ``all`` if present, else the separate ones present."""
+    present = [group for group in GROUPS if (weights_dir / group / "config.cfg").exists()]
+    return ["all"] if "all" in present else present
+
+
+def tag_texts(
+    texts: Iterable[str],
+    *,
+    weights_dir: Path = WEIGHTS_DIR,
+    groups: Sequence[str] | None = None,
+    batch_size: int = 64,
+) -> list[RoleSpans]:
+    """Tag attribution roles in each text.
+
+    Args:
+        texts: Article texts (paragraphs separated by blank lines).
+        weights_dir: Directory holding one pipeline per label group.
+        groups: Label groups to run (default: all present).
+        batch_size: ``nlp.pipe`` batch size.
+
+    Returns:
+        For each text, label to sorted character spans. Spans of one label never overlap;
+        spans of labels from different groups may (CUE inside a CONTENT, as in PolNeAR).
+    """
+    texts = list(texts)
+    results: list[RoleSpans] = [{} for _ in texts]
+    pieces = [
+        (index, start, text[start:end])
+        for index, text in enumerate(texts)
+        for start, end in paragraph_bounds(text)
+    ]
+    for group in groups if groups is not None else available_groups(weights_dir):
+        nlp = load_tagger(str(weights_dir / group))
+        docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=batch_size)
+        for (index, offset, _), doc in zip(pieces, docs, strict=True):
+            for ent in doc.ents:
+                results[index].setdefault(ent.label_, []).append(
+                    (offset + ent.start_char, offset + ent.end_char)
+                )
+    for spans in results:
+        for label in spans:
+            spans[label].sort()
+    return results
+
+
+def tag_text(text: str, **kwargs: object) -> RoleSpans:
+    """Tag one text; see ``tag_texts``."""
+    return tag_texts([text], **kwargs)[0]  # type: ignore[arg-type]
+
+
+def tag_paragraphs(
+    text: str, paragraphs: Sequence[tuple[int, int]], *, weights_dir: Path = WEIGHTS_DIR
+) -> RoleSpans:
+    """Tag the given paragraph spans of one text (the body, chrome left out).
+
+    Args:
+        text: The article text.
+        paragraphs: ``(start, end)`` spans to tag, each on its own.
+        weights_dir: Directory holding the trained pipelines.
+
+    Returns:
+        Label to sorted character spans into ``text``.
+    """
+    spans: RoleSpans = {}
+    for group in available_groups(weights_dir):
+        nlp = load_tagger(str(weights_dir / group))
+        docs = nlp.pipe(text[start:end] for start, end in paragraphs)
+        for (offset, _), doc in zip(paragraphs, docs, strict=True):
+            for ent in doc.ents:
+                spans.setdefault(ent.label_, []).append(
+                    (offset + ent.start_char, offset + ent.end_char)
+                )
+    for label in spans:
+        spans[label].sort()
+    return spans
