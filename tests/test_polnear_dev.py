@@ -16,11 +16,11 @@ from onrecord.models import ArticleRecord, RawDocument
 from onrecord.nlp.pipeline import extract_article
 
 FLOORS = {
-    ("attribution", "overlap"): 0.58,
-    ("content", "exact"): 0.51,
-    ("content", "overlap"): 0.62,
-    ("cue", "exact"): 0.66,
-    ("source", "exact"): 0.70,
+    ("attribution", "overlap"): 0.59,
+    ("content", "exact"): 0.52,
+    ("content", "overlap"): 0.65,
+    ("cue", "exact"): 0.68,
+    ("source", "exact"): 0.72,
 }
 
 
@@ -57,4 +57,4 @@ def test_speaker_resolution_on_the_gold_set(dev_records: list[ArticleRecord]) ->
     from onrecord.eval.speakers import load_gold, score_records
 
     scores = score_records(load_gold(ROOT / "eval" / "speakers_dev.jsonl"), dev_records)
-    assert scores.accuracy >= 0.92, scores.format_table()
+    assert scores.accuracy >= 0.93, scores.format_table()
