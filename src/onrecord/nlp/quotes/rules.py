@@ -595,8 +595,11 @@ class QuoteRules:
                 source = self._source_spans(paragraph, subject)
             else:
                 source = self._tagged_near(head, "SOURCE", exclude=[cue])
-            content = self._tagged_near(head, "CONTENT", exclude=[cue, *source])
-            content = content or self._governed(paragraph, head)
+            tagged = self._tagged_near(head, "CONTENT", exclude=[cue, *source])
+            if tagged and _adjacent(tagged[0], cue, self.text):
+                content = tagged
+            else:
+                content = self._governed(paragraph, head) or tagged
             if not content:
                 continue
             extra.append(
@@ -795,6 +798,15 @@ def _parenthetical(verb: Token, subject: Token | None) -> bool:
         and doc[left - 1].text == ","
         and verb.i + 1 < len(doc)
         and doc[verb.i + 1].text == ","
+    )
+
+
+def _adjacent(content: Span, cue: Span, text: str) -> bool:
+    """Whether a statement starts right after its cue or ends right before it."""
+    after = text[cue[1] : content[0]] if content[0] >= cue[1] else None
+    before = text[content[1] : cue[0]] if content[1] <= cue[0] else None
+    return any(
+        gap is not None and len(gap) <= 3 and not gap.strip(" ,:") for gap in (after, before)
     )
 
 
