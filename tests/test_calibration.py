@@ -88,3 +88,31 @@ def test_train_calibration_command(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["train", "calibration", str(MINI), "--output", str(target)])
     assert result.exit_code == 0, result.output
     assert Calibration.from_json(target.read_text(encoding="utf-8")).found
+
+
+def test_held_out_calibration_merges_rule_and_tagger_counts(nlp: Language) -> None:
+    from onrecord.nlp.model.predict import WEIGHTS_DIR
+    from onrecord.train.calibration import held_out_calibration, is_tagger_key
+
+    plain = build_calibration(MINI, nlp)
+    merged = held_out_calibration(MINI, MINI, WEIGHTS_DIR / "all", nlp)
+    # same articles and same tagger on both sides: the merge must give the plain counts
+    assert merged.found == plain.found and merged.correct == plain.correct
+    assert is_tagger_key("tagged_cue|indirect|source") and not is_tagger_key("clause|direct|source")
+
+
+def test_holdout_options_go_together(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "calibration",
+            str(MINI),
+            "--holdout",
+            str(MINI),
+            "--output",
+            str(tmp_path / "c.json"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "together" in result.stderr

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+from pathlib import Path
 
 from spacy.language import Language
 
 from onrecord.clean.layout import analyse_layout, published_date
 from onrecord.models import ArticleRecord, Notice, Quote, RawDocument, Span
 from onrecord.nlp.entities import ArticleEntities
-from onrecord.nlp.model.predict import tag_paragraphs
+from onrecord.nlp.model.predict import WEIGHTS_DIR, tag_paragraphs
 from onrecord.nlp.parse import load_pipeline, parse_paragraphs
 from onrecord.nlp.quotes.calibration import load_calibration, rule_key
 from onrecord.nlp.quotes.marks import find_quoted_regions
@@ -39,6 +40,7 @@ def extract_article(
     max_analysed_chars: int = DEFAULT_MAX_ANALYSED_CHARS,
     calibrated: bool = True,
     extractor: str | None = None,
+    tagger_weights: Path | None = None,
 ) -> ArticleRecord:
     """Extract quotes, speakers and entities from one document.
 
@@ -50,6 +52,7 @@ def extract_article(
         extractor: ``rules`` (the parse rules and the cue table) or ``model`` (the
             same, plus the cues found by the trained tagger in ``nlp.model``);
             default ``$ONRECORD_EXTRACTOR`` or ``DEFAULT_EXTRACTOR``.
+        tagger_weights: Another trained tagger to use (for held-out calibration).
         calibrated: Replace each rule's own confidence by its measured precision
             (``nlp.quotes.calibration``); off when building that calibration.
 
@@ -77,7 +80,11 @@ def extract_article(
     parsed = parse_paragraphs(text, to_parse, nlp or load_pipeline())
     regions, mark_notices = find_quoted_regions(text, paragraphs)
     warnings.extend(mark_notices)
-    tagged = tag_paragraphs(text, paragraphs) if extractor == "model" else None
+    tagged = (
+        tag_paragraphs(text, paragraphs, weights_dir=tagger_weights or WEIGHTS_DIR)
+        if extractor == "model"
+        else None
+    )
     attributions = QuoteRules(parsed, regions, layout.title_span, tagged).extract()
     calibration = load_calibration()
     entities = ArticleEntities(parsed)

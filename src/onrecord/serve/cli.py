@@ -510,18 +510,38 @@ def train_calibration(
     output: Annotated[
         Path | None, typer.Option(help="Where to write the counts (default: the shipped file).")
     ] = None,
+    holdout: Annotated[
+        Path | None,
+        typer.Option(help="Annotated articles the --holdout-weights tagger was not trained on."),
+    ] = None,
+    holdout_weights: Annotated[
+        Path | None, typer.Option(help="A tagger trained without the --holdout articles.")
+    ] = None,
 ) -> None:
     """Measure each rule's precision on annotated data; writes the confidence calibration."""
     from onrecord.nlp.quotes.calibration import CALIBRATION_PATH
-    from onrecord.train.calibration import build_calibration
+    from onrecord.train.calibration import build_calibration, held_out_calibration
 
     _require_split(directory)
+    if (holdout is None) != (holdout_weights is None):
+        stderr.print("[bold red]error[/]: give --holdout and --holdout-weights together")
+        raise typer.Exit(2)
     total = len(list((directory / "text").glob("*.txt")))
+    if holdout is not None:
+        _require_split(holdout)
+        total += len(list((holdout / "text").glob("*.txt")))
     with _progress("calibrating") as progress:
         task = progress.add_task("calibrating", total=total, name="")
-        calibration = build_calibration(
-            directory, load_pipeline(), lambda name: progress.update(task, advance=1, name=name)
-        )
+
+        def advance(name: str) -> None:
+            progress.update(task, advance=1, name=name)
+
+        if holdout is not None and holdout_weights is not None:
+            calibration = held_out_calibration(
+                directory, holdout, holdout_weights, load_pipeline(), advance
+            )
+        else:
+            calibration = build_calibration(directory, load_pipeline(), advance)
     target = output or CALIBRATION_PATH
     target.write_text(calibration.to_json() + "\n", encoding="utf-8")
     found = sum(calibration.found.values())

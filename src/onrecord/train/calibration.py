@@ -26,7 +26,12 @@ from onrecord.nlp.quotes.calibration import Calibration, rule_key
 
 
 def build_calibration(
-    split_dir: Path, nlp: Language, progress: Callable[[str], None] | None = None
+    split_dir: Path,
+    nlp: Language,
+    progress: Callable[[str], None] | None = None,
+    *,
+    tagger_weights: Path | None = None,
+    keep: Callable[[str], bool] | None = None,
 ) -> Calibration:
     """Count found and correct statements per rule key over an annotated split.
 
@@ -34,6 +39,8 @@ def build_calibration(
         split_dir: A PolNeAR-layout folder (``text/``, ``attributions/``).
         nlp: The spaCy pipeline used at run time.
         progress: Called with each article's name, for progress bars.
+        tagger_weights: A tagger other than the shipped one (see ``held_out_calibration``).
+        keep: Count only the rule keys this accepts.
 
     Returns:
         The calibration counts.
@@ -43,12 +50,54 @@ def build_calibration(
     for stem in sorted(files):
         text = read_article_text(split_dir / "text" / f"{stem}.txt")
         record: ArticleRecord = extract_article(
-            RawDocument(path=f"{stem}.txt", text=text), nlp, calibrated=False
+            RawDocument(path=f"{stem}.txt", text=text),
+            nlp,
+            calibrated=False,
+            tagger_weights=tagger_weights,
         )
         gold = read_gold(files[stem])
         for quote in record.quotes:
             key = rule_key(quote.rule, quote.type, bool(quote.source), quote.confidence)
-            calibration.add(key, quote_is_correct(text, quote, gold))
+            if keep is None or keep(key):
+                calibration.add(key, quote_is_correct(text, quote, gold))
         if progress is not None:
             progress(stem)
     return calibration
+
+
+def is_tagger_key(key: str) -> bool:
+    """Whether a rule key belongs to statements found through the trained tagger."""
+    return key.startswith("tagged_cue")
+
+
+def held_out_calibration(
+    split_dir: Path,
+    holdout_dir: Path,
+    holdout_weights: Path,
+    nlp: Language,
+    progress: Callable[[str], None] | None = None,
+) -> Calibration:
+    """Calibrate the rules on ``split_dir`` and the tagger's statements on held-out data.
+
+    The shipped tagger was trained on ``split_dir``, where its statements look better
+    than they are; a tagger trained without ``holdout_dir`` (``holdout_weights``) shows
+    how such a tagger does on articles it has not seen.
+
+    Args:
+        split_dir: The annotated split the shipped models were built from.
+        holdout_dir: Annotated articles the ``holdout_weights`` tagger was not trained on.
+        holdout_weights: That tagger's pipeline directory.
+        nlp: The spaCy pipeline.
+        progress: Called with each article's name.
+
+    Returns:
+        The merged counts.
+    """
+    rules = build_calibration(split_dir, nlp, progress, keep=lambda key: not is_tagger_key(key))
+    tagger = build_calibration(
+        holdout_dir, nlp, progress, tagger_weights=holdout_weights, keep=is_tagger_key
+    )
+    rules.found.update(tagger.found)
+    rules.correct.update(tagger.correct)
+    rules.source = f"{rules.source}; tagger statements: {holdout_dir.name} held out"
+    return rules
