@@ -411,11 +411,13 @@ class QuoteRules:
         for child in sorted(verb.children, key=lambda t: t.i):
             if child.i <= anchor.i or child.i <= last:
                 continue
-            if child.dep_ not in _COMPLEMENT_DEPS:
-                break
+            if child.dep_ not in _COMPLEMENT_DEPS or (
+                child.dep_ == "prep" and child.lower_ not in _COMPLEMENT_PREPOSITIONS
+            ):
+                break  # "rejected that argument | in a ruling released Thursday"
             tokens.extend(child.subtree)
             last = max(t.i for t in child.subtree)
-        tokens = _before_nested_cue(tokens, head)
+        tokens = _without_trailing_aside(_before_nested_cue(tokens, head))
         span = self._trimmed(paragraph, tokens)
         return [self._extend_to_marks(span)] if span else []
 
@@ -808,6 +810,33 @@ def _adjacent(content: Span, cue: Span, text: str) -> bool:
     return any(
         gap is not None and len(gap) <= 3 and not gap.strip(" ,:") for gap in (after, before)
     )
+
+
+_COMPLEMENT_PREPOSITIONS = frozenset(
+    ["for", "as", "of", "to", "against", "about", "with", "from", "into", "over", "on"]
+)
+_TRAILING_ASIDES = frozenset({"relcl", "advcl", "acl"})
+
+
+def _without_trailing_aside(tokens: list[Token]) -> list[Token]:
+    """Drop a comma-led aside that runs to the end of a statement.
+
+    "recover from pneumonia, which forced her to leave early", "the same thing, including
+    Mitt Romney": annotators end the statement at the comma.
+    """
+    if not tokens:
+        return tokens
+    ordered = sorted(tokens, key=lambda t: t.i)
+    last = ordered[-1].i
+    for token in ordered:
+        before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
+        aside = token.dep_ in _TRAILING_ASIDES or (
+            token.dep_ == "prep" and token.lower_ in ("including", "like", "such")
+        )
+        if aside and before is not None and before.text == "," and token.right_edge.i >= last:
+            cut = before.i
+            return [t for t in ordered if t.i < cut]
+    return ordered
 
 
 _COMPLEMENT_DEPS = ("prep", "oprd", "xcomp", "ccomp", "dative", "attr", "acomp", "dobj")
