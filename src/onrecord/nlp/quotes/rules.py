@@ -601,7 +601,7 @@ class QuoteRules:
             if tagged and _adjacent(tagged[0], cue, self.text):
                 content = tagged
             else:
-                content = self._governed(paragraph, head) or tagged
+                content = self._governed(paragraph, head, cue) or tagged
             if not content:
                 continue
             extra.append(
@@ -645,17 +645,29 @@ class QuoteRules:
             return []
         return [min(spans, key=lambda s: min(abs(s[0] - anchor), abs(s[1] - anchor)))]
 
-    def _governed(self, paragraph: ParsedParagraph, head: Token) -> list[Span]:
-        """What a cue word governs: its clause, else its object or prepositional object."""
-        relations = dict(verb_relations(head))
-        if "ccomp" in relations:
-            return self._clause_content(paragraph, relations["ccomp"], head)
-        for relation in ("xcomp", "dobj"):
-            if relation in relations:
-                return self._object_content(paragraph, head, relations[relation])
-        preps = [r for r in relations if r.startswith("prep:")]
-        if preps:
-            return self._object_content(paragraph, head, relations[preps[0]])
+    def _governed(self, paragraph: ParsedParagraph, head: Token, cue: Span) -> list[Span]:
+        """What a cue word governs: its clause, else its object or prepositional object.
+
+        Complements inside the cue itself ("made **the pledge** at") and prepositions that
+        only say where or when ("tweeted **in** the early morning") do not count.
+        """
+        relations = [
+            (relation, child)
+            for relation, child in verb_relations(head)
+            if not (cue[0] <= paragraph.token_span(child)[0] < cue[1])
+            and (
+                not relation.startswith("prep:")
+                or relation.removeprefix("prep:") in _COMPLEMENT_PREPOSITIONS
+            )
+        ]
+        ranked = sorted(relations, key=lambda r: _RELATION_ORDER.get(r[0].split(":")[0], 9))
+        for relation, child in ranked:
+            if relation == "ccomp":
+                content = self._clause_content(paragraph, child, head)
+            else:
+                content = self._object_content(paragraph, head, child)
+            if content and not any(s < cue[1] and cue[0] < e for s, e in content):
+                return content
         return []
 
     # -- special forms ------------------------------------------------------------------
@@ -815,6 +827,7 @@ def _adjacent(content: Span, cue: Span, text: str) -> bool:
 _COMPLEMENT_PREPOSITIONS = frozenset(
     ["for", "as", "of", "to", "against", "about", "with", "from", "into", "over", "on"]
 )
+_RELATION_ORDER = {"ccomp": 0, "xcomp": 1, "dobj": 2, "prep": 3}
 _TRAILING_ASIDES = frozenset({"relcl", "advcl", "acl"})
 
 
