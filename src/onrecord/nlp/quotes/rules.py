@@ -181,6 +181,13 @@ class QuoteRules:
         if relation == "ccomp":
             content = self._clause_content(paragraph, head, verb)
         else:
+            direct_object = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if (
+                relation.startswith("prep:")
+                and direct_object is not None
+                and direct_object.i < head.i
+            ):
+                head = direct_object  # "criticized the mayor for his handling": both belong
             content = self._object_content(paragraph, verb, head)
         if not content:
             return None
