@@ -92,14 +92,18 @@ def tag_paragraphs(
     Args:
         text: The article text.
         paragraphs: ``(start, end)`` spans to tag, each on its own.
-        weights_dir: Directory holding the trained pipelines.
+        weights_dir: Directory holding the trained pipelines, or one pipeline directory.
 
     Returns:
         Label to sorted character spans into ``text``.
     """
     spans: RoleSpans = {}
-    for group in available_groups(weights_dir):
-        nlp = load_tagger(str(weights_dir / group))
+    if (weights_dir / "config.cfg").exists():
+        pipelines = [weights_dir]  # a pipeline directory itself (e.g. a fresh model-best)
+    else:
+        pipelines = [weights_dir / group for group in available_groups(weights_dir)]
+    for pipeline in pipelines:
+        nlp = load_tagger(str(pipeline))
         docs = nlp.pipe(text[start:end] for start, end in paragraphs)
         for (offset, _), doc in zip(paragraphs, docs, strict=True):
             for ent in doc.ents:
