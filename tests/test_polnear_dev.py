@@ -16,8 +16,8 @@ from onrecord.models import ArticleRecord, RawDocument
 from onrecord.nlp.pipeline import extract_article
 
 FLOORS = {
-    ("attribution", "overlap"): 0.59,
-    ("content", "exact"): 0.52,
+    ("attribution", "overlap"): 0.60,
+    ("content", "exact"): 0.53,
     ("content", "overlap"): 0.65,
     ("cue", "exact"): 0.68,
     ("source", "exact"): 0.72,
