@@ -174,3 +174,19 @@ def test_quotes_without_database_is_a_clear_error(runner: CliRunner, tmp_path: P
     result = runner.invoke(app, ["quotes", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2
     assert "no database" in result.stderr
+
+
+def test_eval_polnear_scores_saved_predictions_the_same(runner: CliRunner, tmp_path: Path) -> None:
+    mini = ROOT / "tests" / "data" / "polnear_mini"
+    saved = tmp_path / "preds.jsonl"
+    first = runner.invoke(app, ["eval", "polnear", str(mini), "--save", str(saved), "--json"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(
+        app, ["eval", "polnear", str(mini), "--predictions", str(saved), "--json"]
+    )
+    assert json.loads(again.stdout) == json.loads(first.stdout)
+    (tmp_path / "bad.jsonl").write_text("not json\n")
+    bad = runner.invoke(
+        app, ["eval", "polnear", str(mini), "--predictions", str(tmp_path / "bad.jsonl")]
+    )
+    assert bad.exit_code == 2 and "not a JSONL of records" in bad.stderr

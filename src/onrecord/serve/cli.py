@@ -321,11 +321,7 @@ def eval_polnear(
     text_dir = directory / "text"
     failures = _Failures()
     if predictions is not None:
-        records = [
-            ArticleRecord.from_dict(json.loads(line))
-            for line in predictions.open(encoding="utf-8")
-            if line.strip()
-        ]
+        records = _read_records(predictions)
     else:
         records = list(
             _extract_all(
@@ -374,11 +370,7 @@ def eval_speakers(
         raise typer.Exit(2) from exc
     failures = _Failures()
     if predictions is not None:
-        records = [
-            ArticleRecord.from_dict(json.loads(line))
-            for line in predictions.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
+        records = _read_records(predictions)
     else:
         paths = [text_dir / article for article in sorted({item.article for item in items})]
         missing = [str(path) for path in paths if not path.is_file()]
@@ -551,6 +543,19 @@ def train_calibration(
             f"{len(calibration.found)} rule keys, {correct}/{found} statements right -> {target}"
         )
     )
+
+
+def _read_records(path: Path) -> list[ArticleRecord]:
+    """Read extract records from a JSONL file (as written by ``extract`` or ``--save``)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [ArticleRecord.from_dict(json.loads(line)) for line in lines if line.strip()]
+    except (OSError, ValueError, KeyError) as exc:
+        stderr.print(
+            f"[bold red]error[/]: {escape(str(path))}: not a JSONL of records ({exc})",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2) from exc
 
 
 def _require_split(directory: Path) -> None:
