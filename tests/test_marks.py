@@ -103,3 +103,12 @@ def test_region_span_property() -> None:
     assert QuotedRegion(3, 9).span == (3, 9)
     assert contains((0, 10), (2, 5))
     assert not contains((2, 5), (0, 10))
+
+
+def test_closing_mark_typed_as_opening_mark() -> None:
+    text = "”Fear. I am truly afraid of what comes next.” ― Edwin Monroy\n"
+    regions, notices = find_quoted_regions(text, [(0, len(text) - 1)])
+    assert [text[r.start : r.end] for r in regions] == [
+        "”Fear. I am truly afraid of what comes next.”"
+    ]
+    assert notices == []

@@ -45,10 +45,12 @@ def _is_opening(text: str, i: int) -> bool:
     char = text[i]
     if char in OPENING:
         return True
-    if char in CLOSING:
-        return False
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
+    if char in CLOSING:
+        # A closing mark typed where an opening one belongs (”Fear. I am afraid...):
+        # at the start of a line or after a space, right before a letter.
+        return char == "”" and before in "\n " and after.isalnum()
     return (before in _OPEN_BEFORE or before in OPENING) and not after.isspace()
 
 
