@@ -126,6 +126,7 @@ def test_headline_quote(record) -> None:  # type: ignore[no-untyped-def]
         ),
         ("emphasized", "that the peace process, led by the United States", "indirect"),
         ("emphasizing", "the strengthening of deterrence and defense capabilities", "indirect"),
+        ("praised", "Ukraine’s role in technological innovation on the battlefield", "indirect"),
     ],
 )
 def test_reported_and_mixed_statements(record, cue: str, fragment: str, kind: str) -> None:  # type: ignore[no-untyped-def]

@@ -309,7 +309,7 @@ class QuoteRules:
             return False
         if any(c.dep_ == "mark" for c in verb.children):
             return False
-        left = next(t for t in verb.subtree if not t.is_punct or t is verb)
+        left = next(t for t in verb.subtree if not t.is_punct or t == verb)
         if left.i == 0 or left.i - 1 == verb.head.i:
             return False
         before = verb.doc[left.i - 1]
@@ -387,7 +387,7 @@ class QuoteRules:
         return [paragraph.char_span(start, end + 1)]
 
     def _clause_content(self, paragraph: ParsedParagraph, clause: Token, verb: Token) -> list[Span]:
-        frame = set(verb.subtree) if verb in clause.subtree and verb is not clause else {verb}
+        frame = set(verb.subtree) if verb in clause.subtree and verb != clause else {verb}
         if clause in frame:
             frame = {verb}
         tokens = [t for t in clause.subtree if t not in frame]
@@ -413,8 +413,14 @@ class QuoteRules:
         later complements, up to a comma, a conjunction or an adverbial clause.
         """
         tokens = list(head.subtree)
+        first = head.left_edge.i
+        if first > 0 and head.doc[first - 1].dep_ == "case":
+            # "praised Ukraine’s role" parsed with "Ukraine’s" as a separate dative
+            owner = head.doc[first - 1].head
+            if owner.head == head.head:
+                tokens = list(owner.subtree) + tokens
         last = max(t.i for t in tokens)
-        anchor = head if head.head is verb else head.head
+        anchor = head if head.head == verb else head.head
         for child in sorted(verb.children, key=lambda t: t.i):
             if child.i <= anchor.i or child.i <= last:
                 continue
