@@ -53,6 +53,7 @@ __all__ = [
     "quoted_mask",
     "read_article_text",
     "read_gold",
+    "records_by_stem",
     "score_article",
     "score_directory",
     "select_annotation_files",
@@ -475,7 +476,7 @@ def score_directory(gold_dir: Path, records: Iterable[ArticleRecord]) -> Polnear
         ValueError: If two records share a stem, a text file is missing, or a record's
             text differs from its gold text file.
     """
-    by_article = _records_by_stem(records)
+    by_article = records_by_stem(records)
     total = PolnearScores()
     for article, ann_path in select_annotation_files(gold_dir).items():
         text_path = gold_dir / "text" / f"{article}.txt"
@@ -490,7 +491,7 @@ def score_directory(gold_dir: Path, records: Iterable[ArticleRecord]) -> Polnear
     return total
 
 
-def _records_by_stem(records: Iterable[ArticleRecord]) -> dict[str, ArticleRecord]:
+def records_by_stem(records: Iterable[ArticleRecord]) -> dict[str, ArticleRecord]:
     """Index records by the stem of their path, refusing duplicates."""
     by_stem: dict[str, ArticleRecord] = {}
     for record in records:

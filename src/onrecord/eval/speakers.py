@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from onrecord.eval.polnear import records_by_stem
 from onrecord.models import ArticleRecord, Quote, Span, span_text
 
 SourceKind = Literal["pronoun", "surname"]
@@ -464,12 +465,7 @@ def score_records(gold: Sequence[GoldSpeaker], records: Iterable[ArticleRecord])
         ValueError: If two records share a stem, or a record's text does not hold the
             gold source text at the gold offsets.
     """
-    by_stem: dict[str, ArticleRecord] = {}
-    for each in records:
-        stem = Path(each.path).stem
-        if stem in by_stem:
-            raise ValueError(f"two records for article {stem!r}: {each.path!r}")
-        by_stem[stem] = each
+    by_stem = records_by_stem(records)
     scores = SpeakerScores(articles=len({item.article for item in gold}))
     for item in gold:
         record = by_stem.get(Path(item.article).stem)

@@ -44,39 +44,22 @@ def tag_texts(
     *,
     weights_dir: Path = WEIGHTS_DIR,
     groups: Sequence[str] | None = None,
-    batch_size: int = 64,
 ) -> list[RoleSpans]:
-    """Tag attribution roles in each text.
+    """Tag attribution roles in each text, paragraph by paragraph (blank-line separated).
 
     Args:
-        texts: Article texts (paragraphs separated by blank lines).
+        texts: Article texts.
         weights_dir: Directory holding one pipeline per label group.
         groups: Label groups to run (default: all present).
-        batch_size: ``nlp.pipe`` batch size.
 
     Returns:
         For each text, label to sorted character spans. Spans of one label never overlap;
         spans of labels from different groups may (CUE inside a CONTENT, as in PolNeAR).
     """
-    texts = list(texts)
-    results: list[RoleSpans] = [{} for _ in texts]
-    pieces = [
-        (index, start, text[start:end])
-        for index, text in enumerate(texts)
-        for start, end in paragraph_bounds(text)
+    return [
+        tag_paragraphs(text, paragraph_bounds(text), weights_dir=weights_dir, groups=groups)
+        for text in texts
     ]
-    for group in groups if groups is not None else available_groups(weights_dir):
-        nlp = load_tagger(str(weights_dir / group))
-        docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=batch_size)
-        for (index, offset, _), doc in zip(pieces, docs, strict=True):
-            for ent in doc.ents:
-                results[index].setdefault(ent.label_, []).append(
-                    (offset + ent.start_char, offset + ent.end_char)
-                )
-    for spans in results:
-        for label in spans:
-            spans[label].sort()
-    return results
 
 
 def tag_text(text: str, **kwargs: object) -> RoleSpans:
@@ -85,7 +68,11 @@ def tag_text(text: str, **kwargs: object) -> RoleSpans:
 
 
 def tag_paragraphs(
-    text: str, paragraphs: Sequence[tuple[int, int]], *, weights_dir: Path = WEIGHTS_DIR
+    text: str,
+    paragraphs: Sequence[tuple[int, int]],
+    *,
+    weights_dir: Path = WEIGHTS_DIR,
+    groups: Sequence[str] | None = None,
 ) -> RoleSpans:
     """Tag the given paragraph spans of one text (the body, chrome left out).
 
@@ -93,6 +80,7 @@ def tag_paragraphs(
         text: The article text.
         paragraphs: ``(start, end)`` spans to tag, each on its own.
         weights_dir: Directory holding the trained pipelines, or one pipeline directory.
+        groups: Label groups to run (default: all present).
 
     Returns:
         Label to sorted character spans into ``text``.
@@ -101,7 +89,8 @@ def tag_paragraphs(
     if (weights_dir / "config.cfg").exists():
         pipelines = [weights_dir]  # a pipeline directory itself (e.g. a fresh model-best)
     else:
-        pipelines = [weights_dir / group for group in available_groups(weights_dir)]
+        chosen = groups if groups is not None else available_groups(weights_dir)
+        pipelines = [weights_dir / group for group in chosen]
     for pipeline in pipelines:
         nlp = load_tagger(str(pipeline))
         docs = nlp.pipe(text[start:end] for start, end in paragraphs)
