@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -49,16 +50,10 @@ def run(src: Path, folder: Path) -> dict[str, float]:
         "OPENBLAS_NUM_THREADS": "1",
     }
     command = [sys.executable, "-c", WORKER, str(folder)]
-    if shutil_which("taskset"):
+    if shutil.which("taskset"):
         command = ["taskset", "-c", "0", *command]
     out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
-
-
-def shutil_which(name: str) -> str | None:
-    from shutil import which
-
-    return which(name)
 
 
 def main() -> None:

@@ -53,6 +53,12 @@ PathsArg = Annotated[
     list[str],
     typer.Argument(help="Article files, directories (searched recursively) or - for stdin."),
 ]
+SplitArg = Annotated[
+    Path,
+    typer.Argument(
+        help="An annotated split in PolNeAR layout: DIR/text/*.txt, DIR/attributions/*.ann."
+    ),
+]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 DbOpt = Annotated[str, typer.Option("--db", help="SQLite database file.")]
 
@@ -301,9 +307,7 @@ def quotes(
 
 @eval_app.command("polnear")
 def eval_polnear(
-    directory: Annotated[
-        Path, typer.Argument(help="A PolNeAR split: DIR/text/*.txt and DIR/attributions/*.ann.")
-    ],
+    directory: SplitArg,
     predictions: Annotated[
         Path | None, typer.Option(help="Score this JSONL of extract records instead of extracting.")
     ] = None,
@@ -400,9 +404,7 @@ def eval_speakers(
 
 @eval_app.command("errors")
 def eval_errors(
-    directory: Annotated[
-        Path, typer.Argument(help="A PolNeAR split: DIR/text/*.txt and DIR/attributions/*.ann.")
-    ],
+    directory: SplitArg,
     top: Annotated[int, typer.Option(help="How many of the most frequent kinds to list.")] = 30,
     extractor: ExtractorOpt = None,
 ) -> None:
@@ -426,9 +428,7 @@ def eval_errors(
 
 @train_app.command("cues")
 def train_cues(
-    directory: Annotated[
-        Path, typer.Argument(help="An annotated split in PolNeAR layout (text/, attributions/).")
-    ],
+    directory: SplitArg,
     output: Annotated[
         Path | None, typer.Option(help="Where to write the table (default: the shipped one).")
     ] = None,
@@ -496,9 +496,7 @@ def train_tagger(
 
 @train_app.command("calibration")
 def train_calibration(
-    directory: Annotated[
-        Path, typer.Argument(help="An annotated split in PolNeAR layout (text/, attributions/).")
-    ],
+    directory: SplitArg,
     output: Annotated[
         Path | None, typer.Option(help="Where to write the counts (default: the shipped file).")
     ] = None,
