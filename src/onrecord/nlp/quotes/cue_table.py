@@ -71,10 +71,6 @@ class CueTable:
             return 0.0
         return self.cues.get(key, 0) / (seen + PRIOR_WEIGHT)
 
-    def known(self, lemma: str, relation: str) -> bool:
-        """Whether the pair was seen often enough to be judged."""
-        return self.seen.get(f"{lemma}|{relation}", 0) >= MIN_SUPPORT
-
     def best_relation(self, verb: Token) -> tuple[float, str, Token] | None:
         """Return the most probable statement complement of ``verb``, if any."""
         lemma = verb.lemma_.lower()

@@ -50,8 +50,6 @@ RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 HONORIFICS_MALE = frozenset({"mr.", "mr", "sir"})
 HONORIFICS_FEMALE = frozenset({"mrs.", "mrs", "ms.", "ms", "miss", "madam", "dame"})
 
-VERBLESS_DASHES = frozenset({"—", "–", "-", "―"})
-
 GENDERED_NOUNS_MALE = _words(
     """
     man spokesman chairman congressman businessman councilman alderman boy father husband
