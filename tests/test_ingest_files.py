@@ -8,14 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from onrecord.ingest.files import InputError, decode_document, read_documents
+from onrecord.ingest.errors import InputError
+from onrecord.ingest.files import decode_document
+from onrecord.ingest.sources import ReadSettings, iter_documents
 from onrecord.models import RawDocument
 
 ARTICLE = "The mayor said that the bridge would reopen in May.\n"
 
 
-def _read(paths: list[str], **kwargs: object) -> tuple[list[RawDocument], list[InputError]]:
-    items = list(read_documents(paths, **kwargs))  # type: ignore[arg-type]
+def _read(
+    paths: list[str], stdin: io.BytesIO | None = None, **kwargs: object
+) -> tuple[list[RawDocument], list[InputError]]:
+    items = list(iter_documents(paths, ReadSettings(**kwargs), stdin=stdin))  # type: ignore[arg-type]
     return [i for i in items if isinstance(i, RawDocument)], [
         i for i in items if isinstance(i, InputError)
     ]

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, shared_path
 from onrecord.eval.polnear import PolnearScores, score_directory
-from onrecord.ingest.files import read_documents
+from onrecord.ingest.sources import iter_documents
 from onrecord.models import ArticleRecord, RawDocument
 from onrecord.nlp.pipeline import extract_article
 
@@ -27,7 +27,7 @@ FLOORS = {
 @pytest.fixture(scope="module")
 def dev_records(nlp) -> list[ArticleRecord]:  # type: ignore[no-untyped-def]
     text_dir = shared_path("data", "polnear", "dev", "text")
-    docs = [d for d in read_documents([str(text_dir)]) if isinstance(d, RawDocument)]
+    docs = [d for d in iter_documents([str(text_dir)]) if isinstance(d, RawDocument)]
     return [extract_article(d, nlp) for d in docs]
 
 

@@ -48,12 +48,28 @@ class RawDocument:
         text: The decoded text, exactly as read.
         encoding: The encoding used to decode the bytes.
         notices: Problems found while reading (encoding guessed, NUL bytes, ...).
+        format: Where the text came from: ``text``, ``html``, ``feed``, ``warc`` or
+            ``jsonl``. For every format but ``text`` the text is the article body only
+            and the headline and other facts come from the fields below.
+        title: The headline, when the source gives it (HTML metadata, a feed entry).
+        url: The article's canonical or fetched URL.
+        authors: Bylines, in source order.
+        published: Publication date (ISO 8601) given by the source.
+        site: The site or outlet name given by the source.
+        language: The language the source declares (the text's own is identified later).
     """
 
     path: str
     text: str
     encoding: str = "utf-8"
     notices: list[Notice] = field(default_factory=list)
+    format: str = "text"
+    title: str | None = None
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    site: str | None = None
+    language: str | None = None
 
 
 @dataclass
@@ -158,6 +174,11 @@ class ArticleRecord:
         title: The headline.
         site: The site name.
         published: Publication date (ISO 8601), when known.
+        url: Where the article was published, when known (HTML, feeds, WARC, JSONL).
+        authors: Bylines, when known.
+        language: ISO 639-1 code of the text's language, as identified.
+        cluster: Identifier shared by near-duplicate copies of one story (syndicated wire
+            copy); the ``content_hash`` of the first copy seen.
         quotes: Statements found.
         entities: People, organisations, places and dates.
         warnings: Problems with this input.
@@ -169,6 +190,10 @@ class ArticleRecord:
     title: str | None = None
     site: str | None = None
     published: str | None = None
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    language: str | None = None
+    cluster: str | None = None
     quotes: list[Quote] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
@@ -182,6 +207,10 @@ class ArticleRecord:
             "title": self.title,
             "site": self.site,
             "published": self.published,
+            "url": self.url,
+            "authors": list(self.authors),
+            "language": self.language,
+            "cluster": self.cluster,
             "quotes": [q.to_dict() for q in self.quotes],
             "entities": [e.to_dict() for e in self.entities],
             "warnings": [w.to_dict() for w in self.warnings],
@@ -208,6 +237,10 @@ class ArticleRecord:
             title=data.get("title"),
             site=data.get("site"),
             published=data.get("published"),
+            url=data.get("url"),
+            authors=list(data.get("authors", [])),
+            language=data.get("language"),
+            cluster=data.get("cluster"),
             quotes=[
                 Quote(
                     content=spans(q["content"]),

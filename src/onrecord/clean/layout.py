@@ -66,11 +66,13 @@ def iter_lines(text: str) -> list[Span]:
     return spans
 
 
-def analyse_layout(text: str) -> Layout:
+def analyse_layout(text: str, *, headline_in_text: bool = True) -> Layout:
     """Find headline, site chrome, reading time, header date and body paragraphs.
 
     Args:
         text: The article text, exactly as decoded.
+        headline_in_text: Whether the first line may be the headline (scraped text); an
+            article body extracted from HTML or a feed has its headline elsewhere.
 
     Returns:
         The layout; ``paragraphs`` excludes the headline and every chrome line.
@@ -82,7 +84,7 @@ def analyse_layout(text: str) -> Layout:
     first = lines[0]
     first_text = text[first[0] : first[1]]
     rest = lines[1:]
-    if rest and _looks_like_title(first_text):
+    if headline_in_text and rest and _looks_like_title(first_text):
         layout.title = first_text
         layout.title_span = first
         lines = rest

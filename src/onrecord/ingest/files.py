@@ -1,22 +1,16 @@
-"""Reading plain-text articles from files, directories and stdin.
+"""Decoding plain-text articles: from bytes of unknown encoding to a ``RawDocument``.
 
-Owns turning the paths a user gives into decoded ``RawDocument``s: walking directories,
-detecting binary files, detecting the encoding of non-UTF-8 text, and reporting every
-unreadable input as an ``InputError`` instead of raising, so that one bad file never
-stops a batch. Does not look inside the text (see ``onrecord.clean``).
+Owns telling binary data from text, detecting the encoding of non-UTF-8 text, and
+reporting undecodable input as an ``InputError`` instead of raising, so that one bad
+file never stops a batch. Finding the files and their formats is ``ingest.sources``;
+looking inside the text is ``onrecord.clean``.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO
-
 from charset_normalizer import from_bytes
 
+from onrecord.ingest.errors import InputError
 from onrecord.models import Notice, RawDocument
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -31,102 +25,6 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
-
-
-@dataclass(frozen=True)
-class InputError:
-    """An input that could not be turned into a document.
-
-    Attributes:
-        path: The path as the user gave it (or as found in a directory).
-        code: A stable identifier: ``unreadable``, ``empty``, ``binary``, ``too_large``,
-            ``not_found``, ``undecodable``.
-        message: A sentence naming the file and the problem.
-    """
-
-    path: str
-    code: str
-    message: str
-
-
-def iter_input_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
-    """Expand the user's paths: directories recursively (sorted), ``-`` kept as is.
-
-    Inside directories only files with a text-like suffix (``.txt``, ``.text``, ``.md``
-    or none) are taken, and hidden files are skipped; a file named explicitly is always
-    taken.
-
-    Args:
-        paths: Paths as given on the command line.
-
-    Yields:
-        Each file path to read, or an ``InputError`` for a path that does not exist or a
-        directory that cannot be listed.
-    """
-    for given in paths:
-        if given == "-":
-            yield given
-            continue
-        path = Path(given)
-        if path.is_dir():
-            yield from _walk_directory(path)
-        elif path.exists() or path.is_symlink():
-            yield given
-        else:
-            yield InputError(given, "not_found", f"{given}: no such file or directory")
-
-
-def _walk_directory(root: Path) -> Iterator[str | InputError]:
-    errors: list[InputError] = []
-
-    def on_error(exc: OSError) -> None:
-        name = exc.filename or str(root)
-        errors.append(
-            InputError(str(name), "unreadable", f"{name}: cannot list directory ({exc.strerror})")
-        )
-
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.startswith(".") or Path(name).suffix.lower() not in _TEXT_SUFFIXES:
-                continue
-            found.append(os.path.join(dirpath, name))
-    yield from sorted(found)
-    yield from errors
-
-
-def read_documents(
-    paths: Iterable[str],
-    *,
-    stdin: BinaryIO | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Iterator[RawDocument | InputError]:
-    """Read and decode every input, reporting problems per input.
-
-    Args:
-        paths: Files, directories or ``-`` (stdin).
-        stdin: The stream to read for ``-``; defaults to ``sys.stdin.buffer``.
-        max_bytes: Inputs larger than this are refused with ``too_large``.
-
-    Yields:
-        A ``RawDocument`` for each readable input, an ``InputError`` for each other one.
-    """
-    for item in iter_input_paths(paths):
-        if isinstance(item, InputError):
-            yield item
-            continue
-        try:
-            if item == "-":
-                stream = stdin if stdin is not None else sys.stdin.buffer
-                data = stream.read(max_bytes + 1)
-            else:
-                with open(item, "rb") as handle:
-                    data = handle.read(max_bytes + 1)
-        except OSError as exc:
-            yield InputError(item, "unreadable", f"{item}: cannot read ({exc.strerror or exc})")
-            continue
-        yield decode_document(item, data, max_bytes=max_bytes)
 
 
 def decode_document(

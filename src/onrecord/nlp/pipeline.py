@@ -14,8 +14,10 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from onrecord.clean.language import identify_language
 from onrecord.clean.layout import analyse_layout, published_date
-from onrecord.models import ArticleRecord, Notice, Quote, RawDocument, Span
+from onrecord.models import ArticleRecord, Entity, Layout, Notice, Quote, RawDocument, Span
+from onrecord.nlp.copies import carry_over
 from onrecord.nlp.entities import ArticleEntities
 from onrecord.nlp.model.predict import WEIGHTS_DIR, tag_paragraphs
 from onrecord.nlp.parse import load_pipeline, parse_paragraphs
@@ -31,6 +33,10 @@ DROP_BELOW = float(os.environ.get("ONRECORD_DROP_BELOW", "0.2"))
 annotated news they cost more precision than they bring recall (a setting)."""
 DEFAULT_MAX_ANALYSED_CHARS = 1_000_000
 """Text past this many characters is kept in the record but not analysed (a setting)."""
+EXTRACTED_LANGUAGES = ("en",)
+"""Languages the extractors are built for; articles in others are stored, not analysed."""
+MIN_LANGUAGE_PROBABILITY = 0.9
+"""An article is skipped as foreign only when the language guess is at least this sure."""
 
 
 def extract_article(
@@ -63,8 +69,23 @@ def extract_article(
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; choose one of {', '.join(EXTRACTORS)}")
     text = document.text
-    layout = analyse_layout(text)
+    layout = analyse_layout(text, headline_in_text=headline_in_text(document))
     warnings: list[Notice] = list(document.notices) + list(layout.notices)
+    guess = identify_language(text)
+    language = guess.code if guess is not None else document.language
+    if (
+        guess is not None
+        and guess.code not in EXTRACTED_LANGUAGES
+        and guess.probability >= MIN_LANGUAGE_PROBABILITY
+    ):
+        warnings.append(
+            Notice(
+                "not_english",
+                f"{document.path}: the text is in {guess.code!r}, not English; "
+                "stored without quote extraction",
+            )
+        )
+        return _record(document, layout, language, [], [], warnings, words=None)
     paragraphs = _limit(layout.paragraphs, max_analysed_chars)
     if len(paragraphs) < len(layout.paragraphs) or (
         paragraphs and paragraphs[-1] != layout.paragraphs[-1]
@@ -111,24 +132,104 @@ def extract_article(
     ]
     if calibrated:
         quotes = [q for q in quotes if q.confidence >= DROP_BELOW]
+    return _record(
+        document,
+        layout,
+        language,
+        quotes,
+        entities.to_entities(),
+        warnings,
+        words=parsed.word_count(),
+    )
+
+
+def _record(
+    document: RawDocument,
+    layout: Layout,
+    language: str | None,
+    quotes: list[Quote],
+    entities: list[Entity],
+    warnings: list[Notice],
+    *,
+    words: int | None,
+) -> ArticleRecord:
+    text = document.text
     return ArticleRecord(
         path=document.path,
         text=text,
-        title=layout.title,
-        site=layout.site,
-        published=published_date(text, layout),
+        title=document.title or layout.title,
+        site=document.site or layout.site,
+        published=document.published or published_date(text, layout),
+        url=document.url,
+        authors=list(document.authors),
+        language=language,
         quotes=quotes,
-        entities=entities.to_entities(),
+        entities=entities,
         warnings=warnings,
         metadata={
             "encoding": document.encoding,
-            "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "format": document.format,
+            "content_hash": content_hash(text),
             "reading_time": layout.reading_time,
             "boilerplate": [list(s) for s in layout.boilerplate],
-            "words": parsed.word_count(),
-            "extractor": EXTRACTOR_NAME,
+            "words": words,
+            "extractor": EXTRACTOR_NAME if words is not None else None,
         },
     )
+
+
+def headline_in_text(document: RawDocument) -> bool:
+    """Whether the first line of a document's text may be its headline.
+
+    Scraped text starts with it; a body extracted from HTML or a feed does only when it
+    repeats the headline the page declares (an ``<h1>`` kept in the body).
+    """
+    if document.format == "text":
+        return True
+    if not document.title:
+        return False
+    first = document.text.lstrip().split("\n", 1)[0]
+    return " ".join(first.split()).casefold() == " ".join(document.title.split()).casefold()
+
+
+def content_hash(text: str) -> str:
+    """The sha256 hex digest of a text's UTF-8 bytes: an article's identity."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def record_for_copy(first: ArticleRecord, document: RawDocument) -> ArticleRecord:
+    """The record of a syndicated copy, with the quotes already extracted from another copy.
+
+    The copy keeps its own text, title, site, URL and metadata; the first copy's quotes
+    and entities are moved onto its text (``nlp.copies``), and a notice names the copy
+    they came from.
+
+    Args:
+        first: The record of the copy that was extracted.
+        document: The other copy.
+
+    Returns:
+        The copy's record, its ``cluster`` set to the first copy's.
+    """
+    layout = analyse_layout(document.text, headline_in_text=headline_in_text(document))
+    quotes, entities, lost = carry_over(first, document.text)
+    warnings = list(document.notices) + list(layout.notices)
+    message = f"{document.path}: a copy of {first.path}; its quotes were extracted once"
+    if lost:
+        message += f" ({lost} of them not found in this copy and left out)"
+    warnings.append(Notice("syndicated_copy", message))
+    record = _record(
+        document,
+        layout,
+        first.language,
+        quotes,
+        entities,
+        warnings,
+        words=first.metadata.get("words"),
+    )
+    record.metadata["copy_of"] = first.path
+    record.cluster = first.cluster
+    return record
 
 
 def _limit(spans: list[Span], max_chars: int) -> list[Span]:

@@ -21,10 +21,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from onrecord.ingest.files import InputError, iter_input_paths, read_documents
-from onrecord.models import ArticleRecord, RawDocument, span_text
+from onrecord.clean.duplicates import DEFAULT_THRESHOLD
+from onrecord.ingest.errors import InputError
+from onrecord.ingest.jsonl import JsonlFields
+from onrecord.ingest.sniff import FORMATS
+from onrecord.ingest.sources import ReadSettings, iter_documents
+from onrecord.models import ArticleRecord, span_text
 from onrecord.nlp.parse import ModelNotInstalledError, load_pipeline
-from onrecord.nlp.pipeline import DEFAULT_MAX_ANALYSED_CHARS, extract_article
+from onrecord.nlp.pipeline import DEFAULT_MAX_ANALYSED_CHARS
+from onrecord.nlp.run import RunSettings, extract_documents
 
 app = typer.Typer(
     name="onrecord",
@@ -98,6 +103,9 @@ def _extract_all(
     description: str,
     max_chars: int,
     extractor: str | None = None,
+    reading: ReadSettings | None = None,
+    deduplicate: bool = False,
+    similarity: float = DEFAULT_THRESHOLD,
 ) -> Iterator[ArticleRecord]:
     """Read, extract and yield records; failures are reported and skipped."""
     try:
@@ -105,36 +113,35 @@ def _extract_all(
     except ModelNotInstalledError as exc:
         stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
-    total = sum(1 for _ in iter_input_paths(paths))
+    try:
+        documents = iter_documents(paths, reading)
+    except ValueError as exc:
+        stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    settings = RunSettings(
+        max_analysed_chars=max_chars,
+        extractor=extractor,
+        deduplicate=deduplicate,
+        similarity=similarity,
+    )
     with _progress(description) as progress:
-        task = progress.add_task(description, total=total, name="")
-        for item in read_documents(paths):
+        task = progress.add_task(description, total=None, name="")
+        for item in extract_documents(documents, nlp, settings):
             progress.update(task, advance=1, name=Path(item.path).name)
             if isinstance(item, InputError):
                 failures.report(item.path, item.message)
                 continue
-            record = _extract_one(item, nlp, failures, max_chars, extractor)
-            if record is not None:
-                for warning in record.warnings:
-                    if warning.code in ("encoding_detected", "analysis_truncated", "nul_bytes"):
-                        stderr.print(
-                            f"[yellow]warning[/]: {escape(warning.message)}",
-                            highlight=False,
-                            soft_wrap=True,
-                        )
-                yield record
+            for warning in item.warnings:
+                if warning.code in _SHOWN_WARNINGS:
+                    stderr.print(
+                        f"[yellow]warning[/]: {escape(warning.message)}",
+                        highlight=False,
+                        soft_wrap=True,
+                    )
+            yield item
 
 
-def _extract_one(
-    document: RawDocument, nlp: Any, failures: _Failures, max_chars: int, extractor: str | None
-) -> ArticleRecord | None:
-    try:
-        return extract_article(document, nlp, max_analysed_chars=max_chars, extractor=extractor)
-    except Exception as exc:  # one article's failure must not stop the batch
-        failures.report(
-            document.path, f"{document.path}: extraction failed ({type(exc).__name__}: {exc})"
-        )
-        return None
+_SHOWN_WARNINGS = ("encoding_detected", "analysis_truncated", "nul_bytes", "not_english")
 
 
 def _write_json(items: Iterable[dict[str, Any]], output: OutputFormat) -> None:
@@ -188,6 +195,54 @@ ExtractorOpt = Annotated[
     ),
 ]
 
+
+class InputFormat(StrEnum):
+    """Input formats for ``--input-format`` (default: detected from content and name)."""
+
+    text = "text"
+    html = "html"
+    feed = "feed"
+    warc = "warc"
+    jsonl = "jsonl"
+
+
+assert tuple(InputFormat) == FORMATS
+
+InputFormatOpt = Annotated[
+    InputFormat | None,
+    typer.Option("--input-format", help="Read every input as this format instead of detecting it."),
+]
+
+
+def _field(name: str) -> Any:
+    return typer.Option(
+        f"--{name}-field", help=f"JSONL key (dots reach into objects) of the {name}."
+    )
+
+
+TextFieldOpt = Annotated[str, _field("text")]
+HtmlFieldOpt = Annotated[str, _field("html")]
+TitleFieldOpt = Annotated[str, _field("title")]
+UrlFieldOpt = Annotated[str, _field("url")]
+DateFieldOpt = Annotated[str, typer.Option("--date-field", help="JSONL key of the date.")]
+AuthorsFieldOpt = Annotated[str, _field("authors")]
+SiteFieldOpt = Annotated[str, _field("site")]
+DedupOpt = Annotated[
+    bool,
+    typer.Option(
+        "--dedup/--no-dedup",
+        help="Find syndicated copies (MinHash LSH) and extract each story once.",
+    ),
+]
+SimilarityOpt = Annotated[
+    float,
+    typer.Option(
+        "--similarity", min=0.5, max=1.0, help="Text similarity from which articles are copies."
+    ),
+]
+_JSONL = JsonlFields()
+
+
 MaxCharsOpt = Annotated[
     int, typer.Option("--max-chars", help="Analyse at most this many characters of each article.")
 ]
@@ -205,18 +260,38 @@ def extract(
         ),
     ] = 0.0,
     extractor: ExtractorOpt = None,
+    input_format: InputFormatOpt = None,
+    dedup: DedupOpt = True,
+    similarity: SimilarityOpt = DEFAULT_THRESHOLD,
+    text_field: TextFieldOpt = _JSONL.text,
+    html_field: HtmlFieldOpt = _JSONL.html,
+    title_field: TitleFieldOpt = _JSONL.title,
+    url_field: UrlFieldOpt = _JSONL.url,
+    date_field: DateFieldOpt = _JSONL.published,
+    authors_field: AuthorsFieldOpt = _JSONL.authors,
+    site_field: SiteFieldOpt = _JSONL.site,
 ) -> None:
-    """Print the quotes, speakers and entities of each article (one JSON record per line)."""
+    """Print the quotes, speakers and entities of each article (one JSON record per line).
+
+    Inputs may be plain text, HTML, RSS/Atom feeds, WARC crawls or JSONL exports, each
+    optionally gzipped; the format is detected from the content and the file name.
+    """
     failures = _Failures()
-    records = _extract_all(paths, failures, "extracting", max_chars, _chosen(extractor))
+    fields = JsonlFields(
+        text_field, html_field, title_field, url_field, date_field, authors_field, site_field
+    )
+    reading = ReadSettings(input_format=_chosen(input_format), jsonl=fields)
+    records = _extract_all(
+        paths, failures, "extracting", max_chars, _chosen(extractor), reading, dedup, similarity
+    )
     if min_confidence > 0:
         records = (_keep_confident(record, min_confidence) for record in records)
     _print_records(records, output)
     failures.exit()
 
 
-def _chosen(extractor: ExtractorChoice | None) -> str | None:
-    return extractor.value if extractor is not None else None
+def _chosen(choice: StrEnum | None) -> str | None:
+    return choice.value if choice is not None else None
 
 
 def _keep_confident(record: ArticleRecord, min_confidence: float) -> ArticleRecord:
@@ -230,14 +305,31 @@ def ingest(
     db: DbOpt = DEFAULT_DB,
     max_chars: MaxCharsOpt = DEFAULT_MAX_ANALYSED_CHARS,
     extractor: ExtractorOpt = None,
+    input_format: InputFormatOpt = None,
+    dedup: DedupOpt = True,
+    similarity: SimilarityOpt = DEFAULT_THRESHOLD,
+    text_field: TextFieldOpt = _JSONL.text,
+    html_field: HtmlFieldOpt = _JSONL.html,
+    title_field: TitleFieldOpt = _JSONL.title,
+    url_field: UrlFieldOpt = _JSONL.url,
+    date_field: DateFieldOpt = _JSONL.published,
+    authors_field: AuthorsFieldOpt = _JSONL.authors,
+    site_field: SiteFieldOpt = _JSONL.site,
 ) -> None:
-    """Extract articles and store them, with quotes, speakers and entities, in a database."""
+    """Extract articles (any input format, as for extract) and store them in a database."""
     from onrecord.store.db import open_database
 
     failures = _Failures()
     stored = unchanged = 0
+    fields = JsonlFields(
+        text_field, html_field, title_field, url_field, date_field, authors_field, site_field
+    )
+    reading = ReadSettings(input_format=_chosen(input_format), jsonl=fields)
+    records = _extract_all(
+        paths, failures, "ingesting", max_chars, _chosen(extractor), reading, dedup, similarity
+    )
     with open_database(db) as database:
-        for record in _extract_all(paths, failures, "ingesting", max_chars, _chosen(extractor)):
+        for record in records:
             try:
                 result = database.save_article(record)
             except Exception as exc:  # the transaction was rolled back; go on with the next
