@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from onrecord.ingest.files import read_documents
+from onrecord.ingest.sources import iter_documents
 from onrecord.models import RawDocument
 from onrecord.nlp import pipeline
 from onrecord.nlp.parse import load_pipeline
@@ -25,7 +25,7 @@ def main() -> None:
         if len(sys.argv) > 1
         else (default if default.exists() else ROOT / "samples")
     )
-    docs = [d for d in read_documents([str(folder)]) if isinstance(d, RawDocument)]
+    docs = [d for d in iter_documents([str(folder)]) if isinstance(d, RawDocument)]
     nlp = load_pipeline()
     parse_seconds = 0.0
     original = pipeline.parse_paragraphs

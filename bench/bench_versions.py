@@ -27,11 +27,15 @@ ISSUE_2_BASELINE = "ca532d2"
 
 WORKER = r"""
 import json, sys, time
-from onrecord.ingest.files import read_documents
+from pathlib import Path
 from onrecord.models import RawDocument
 from onrecord.nlp.parse import load_pipeline
 from onrecord.nlp.pipeline import extract_article
-docs = [d for d in read_documents([sys.argv[1]]) if isinstance(d, RawDocument)]
+# Read the files here, not with onrecord's reader, whose API differs between versions.
+docs = [
+    RawDocument(path=str(p), text=p.read_text(encoding="utf-8"))
+    for p in sorted(Path(sys.argv[1]).glob("*.txt"))
+]
 nlp = load_pipeline()
 extract_article(docs[0], nlp)  # warm up
 start = time.perf_counter()

@@ -23,6 +23,15 @@ STORY = [
     "from the regional budget.",
     "Island councillors welcomed the decision but warned that timetables mattered as much "
     "as prices.",
+    "Passenger numbers on the three island routes fell by twelve percent last year, "
+    "according to figures published by the authority in January, after two fare rises "
+    "in eighteen months.",
+    "Mark Doyle, who chairs the islanders' association, said the cut was overdue and that "
+    "older residents had stopped visiting the mainland hospital because of the cost.",
+    '"People were choosing between the ferry and their medicine," Doyle said. "That should '
+    'never have happened."',
+    "The authority will review the new fares after twelve months and publish the passenger "
+    "figures for each route every quarter.",
 ]
 
 

@@ -157,9 +157,13 @@ def test_ingest_is_idempotent_and_quotes_lists_them(runner: CliRunner, tmp_path:
     db = str(tmp_path / "news.db")
     first = runner.invoke(app, ["ingest", str(SAMPLES), "--db", db])
     assert first.exit_code == 0, first.output
-    assert "3 article(s) stored, 0 unchanged" in first.stderr
+    assert (
+        "3 article(s) stored, 0 identical copies recorded as sources, 0 unchanged" in first.stderr
+    )
     again = runner.invoke(app, ["ingest", str(SAMPLES), "--db", db])
-    assert "0 article(s) stored, 3 unchanged" in again.stderr
+    assert (
+        "0 article(s) stored, 0 identical copies recorded as sources, 3 unchanged" in again.stderr
+    )
     listed = runner.invoke(app, ["quotes", "--db", db, "--speaker", "rutte", "--format", "jsonl"])
     assert listed.exit_code == 0
     rows = _records(listed.stdout)

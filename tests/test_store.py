@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from onrecord.models import ArticleRecord, Entity, Notice, Quote, Span
+from onrecord.models import ArticleRecord, Entity, Notice, Quote, Span, content_hash
 from onrecord.store import migrations
-from onrecord.store.db import Database, SaveResult, content_hash, open_database
+from onrecord.store.db import Database, SaveResult, open_database
 from onrecord.store.migrations import MIGRATIONS, Migration, MigrationError, migrate
 
 BERG_TEXT = (
@@ -234,13 +234,31 @@ def test_context_manager_closes(tmp_path: Path) -> None:
 
 
 def test_save_and_counts(db: Database) -> None:
-    assert db.counts() == {"articles": 0, "speakers": 0, "quotes": 0, "entities": 0}
+    assert db.counts() == {
+        "articles": 0,
+        "article_sources": 0,
+        "speakers": 0,
+        "quotes": 0,
+        "entities": 0,
+    }
     result = db.save_article(berg_record())
     assert result.status == "stored"
-    assert db.counts() == {"articles": 1, "speakers": 1, "quotes": 3, "entities": 2}
+    assert db.counts() == {
+        "articles": 1,
+        "article_sources": 1,
+        "speakers": 1,
+        "quotes": 3,
+        "entities": 2,
+    }
     assert db.save_article(okafor_record()).status == "stored"
     # "Anna Berg" is one speaker row across articles; Okafor is new.
-    assert db.counts() == {"articles": 2, "speakers": 2, "quotes": 4, "entities": 4}
+    assert db.counts() == {
+        "articles": 2,
+        "article_sources": 2,
+        "speakers": 2,
+        "quotes": 4,
+        "entities": 4,
+    }
 
 
 def test_stored_columns(db: Database) -> None:
@@ -283,10 +301,16 @@ def test_resave_is_unchanged(db: Database) -> None:
     counts = db.counts()
     again = db.save_article(berg_record())
     assert again == SaveResult("unchanged", first.article_id)
-    # Same text under another path is the same article.
-    assert db.save_article(berg_record(path="copy/berg.txt")).status == "unchanged"
     assert db.counts() == counts
+    # Same text under another path is the same article, seen at one more place.
+    assert db.save_article(berg_record(path="copy/berg.txt")) == SaveResult(
+        "copy", first.article_id
+    )
+    assert db.counts() == {**counts, "article_sources": counts["article_sources"] + 1}
     assert db.connection.execute("SELECT path FROM articles").fetchall() == [("berg.txt",)]
+    sources = db.connection.execute("SELECT path FROM article_sources ORDER BY id").fetchall()
+    assert sources == [("berg.txt",), ("copy/berg.txt",)]
+    assert db.save_article(berg_record(path="copy/berg.txt")).status == "unchanged"
 
 
 def test_failure_mid_save_leaves_no_trace(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -348,7 +372,13 @@ def test_delete_cascades_and_keeps_fts_in_step(db: Database) -> None:
     db.save_article(okafor_record())
     conn = db.connection
     conn.execute("DELETE FROM articles WHERE id = ?", (berg,))
-    assert db.counts() == {"articles": 1, "speakers": 2, "quotes": 1, "entities": 2}
+    assert db.counts() == {
+        "articles": 1,
+        "article_sources": 1,
+        "speakers": 2,
+        "quotes": 1,
+        "entities": 2,
+    }
     assert (
         conn.execute("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH 'village'").fetchall()
         == []

@@ -11,6 +11,7 @@ A span with several fragments (a quote interrupted by "he said") is a list of
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -282,3 +283,12 @@ def span_text(text: str, spans: list[Span]) -> str:
         The fragments' text.
     """
     return " … ".join(text[s:e] for s, e in spans)
+
+
+def content_hash(text: str) -> str:
+    """Return the sha256 hex digest of the text's UTF-8 bytes: the article's identity.
+
+    Args:
+        text: The article text.
+    """
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -9,6 +9,7 @@ declared language. Does not find pages in containers (``ingest.warc``, ``ingest.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -39,8 +40,6 @@ class HtmlSettings:
 
 
 DEFAULT_HTML_SETTINGS = HtmlSettings()
-PLAIN_TRAFILATURA = HtmlSettings(favor_precision=False, with_metadata=False, min_words=0)
-"""trafilatura's own defaults: the baseline ``onrecord eval extraction`` compares against."""
 
 _HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
@@ -87,14 +86,17 @@ def html_to_document(
         return InputError(location, "unparseable_html", f"{location}: not parseable as HTML")
     declared = _declared_language(tree)
     try:
+        # Metadata first: extraction prunes the tree in place.
+        meta = page_metadata(tree, url) if settings.with_metadata else PageMetadata()
+        _lighten(tree)
         extracted: Any = bare_extraction(
             tree,
-            url=url,
+            url=meta.url or url,
             favor_precision=settings.favor_precision,
             include_tables=settings.include_tables,
             include_comments=False,
             fast=settings.fast,
-            with_metadata=settings.with_metadata,
+            with_metadata=False,
         )
     except (ValueError, TypeError, AttributeError) as exc:  # trafilatura on malformed trees
         return InputError(
@@ -115,13 +117,92 @@ def html_to_document(
         encoding="utf-8",
         notices=notices,
         format=source_format,
-        title=_clean(getattr(extracted, "title", None)),
-        url=_clean(getattr(extracted, "url", None)) or url,
-        authors=split_authors(getattr(extracted, "author", None)),
-        published=_clean(getattr(extracted, "date", None)),
-        site=_clean(getattr(extracted, "sitename", None)),
+        title=meta.title,
+        url=meta.url or url,
+        authors=split_authors(meta.author),
+        published=meta.date,
+        site=meta.site,
         language=declared,
     )
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """What a page says about itself (all optional).
+
+    Attributes:
+        title: Headline.
+        author: Authors, ``"; "``-separated as trafilatura gives them.
+        url: Canonical URL.
+        date: Publication date, ISO 8601 (``YYYY-MM-DD``).
+        site: Site name.
+    """
+
+    title: str | None = None
+    author: str | None = None
+    url: str | None = None
+    date: str | None = None
+    site: str | None = None
+
+
+def page_metadata(tree: Any, url: str | None = None) -> PageMetadata:
+    """Read a page's metadata with trafilatura's and htmldate's extractors.
+
+    The same steps as ``trafilatura.extract_metadata`` (meta tags, then JSON-LD, then
+    the page's markup; the date from htmldate), minus the categories, tags and licence
+    that onrecord does not keep: they cost a tenth of the time per page.
+
+    Args:
+        tree: The parsed page (not modified).
+        url: The URL it was fetched from, if known.
+
+    Returns:
+        The metadata found.
+    """
+    from htmldate import find_date
+    from trafilatura import metadata as tm
+    from trafilatura.settings import set_date_params
+
+    found = tm.examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None  # a handle or a single word is not a byline
+    with contextlib.suppress(Exception):  # trafilatura's JSON-LD reader fails on odd markup
+        found = tm.extract_meta_json(tree, found)
+    title = found.title or tm.extract_title(tree)
+    author = found.author or tm.extract_author(tree)
+    page_url = found.url or tm.extract_url(tree, url)
+    date_params = {**set_date_params(True), "url": page_url}
+    date = find_date(tree, **date_params)
+    site = found.sitename or tm.extract_sitename(tree)
+    if site:
+        site = site.lstrip("@")
+        if site and "." not in site and not site[0].isupper():
+            site = site.title()
+    elif page_url:
+        match = tm.META_URL.match(page_url)
+        site = match[1] if match else None
+    return PageMetadata(_clean(title), _clean(author), _clean(page_url), _clean(date), _clean(site))
+
+
+_NEVER_ARTICLE = (
+    "style", "svg", "noscript", "iframe", "button", "select", "nav", "footer", "aside",
+    "canvas", "video", "audio", "object", "embed", "map",
+)  # fmt: skip
+"""Elements that never hold article text; removed before extraction for speed (the
+extractor drops them too, but only after several passes over the whole tree). Not
+``form``: some sites wrap the whole page in one."""
+
+
+def _lighten(tree: Any) -> None:
+    from lxml import etree
+
+    body = tree.find("body")
+    if body is None:
+        return
+    etree.strip_elements(body, *_NEVER_ARTICLE, with_tail=False)
+    for script in list(body.iter("script")):
+        if "ld+json" not in (script.get("type") or "") and script.getparent() is not None:
+            script.drop_tree()
 
 
 def split_authors(value: str | None) -> list[str]:

@@ -8,7 +8,6 @@ one only wires them and converts between their types.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -16,7 +15,16 @@ from spacy.language import Language
 
 from onrecord.clean.language import identify_language
 from onrecord.clean.layout import analyse_layout, published_date
-from onrecord.models import ArticleRecord, Entity, Layout, Notice, Quote, RawDocument, Span
+from onrecord.models import (
+    ArticleRecord,
+    Entity,
+    Layout,
+    Notice,
+    Quote,
+    RawDocument,
+    Span,
+    content_hash,
+)
 from onrecord.nlp.copies import carry_over
 from onrecord.nlp.entities import ArticleEntities
 from onrecord.nlp.model.predict import WEIGHTS_DIR, tag_paragraphs
@@ -190,11 +198,6 @@ def headline_in_text(document: RawDocument) -> bool:
         return False
     first = document.text.lstrip().split("\n", 1)[0]
     return " ".join(first.split()).casefold() == " ".join(document.title.split()).casefold()
-
-
-def content_hash(text: str) -> str:
-    """The sha256 hex digest of a text's UTF-8 bytes: an article's identity."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def record_for_copy(first: ArticleRecord, document: RawDocument) -> ArticleRecord:

@@ -19,13 +19,8 @@ from spacy.language import Language
 
 from onrecord.clean.duplicates import DEFAULT_THRESHOLD, SyndicationIndex
 from onrecord.ingest.errors import InputError
-from onrecord.models import ArticleRecord, RawDocument
-from onrecord.nlp.pipeline import (
-    DEFAULT_MAX_ANALYSED_CHARS,
-    content_hash,
-    extract_article,
-    record_for_copy,
-)
+from onrecord.models import ArticleRecord, RawDocument, content_hash
+from onrecord.nlp.pipeline import DEFAULT_MAX_ANALYSED_CHARS, extract_article, record_for_copy
 
 REMEMBERED_STORIES = 20_000
 """Extractions kept for re-use by later copies; older stories are extracted again."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -43,6 +44,8 @@ class QuoteRow:
         published: The publication date (ISO 8601), when known.
         snippet: When searching, the matching part of the content with matches in
             ``[``/``]``; otherwise ``None``.
+        outlets: How many outlets (distinct sites, else URLs or paths) carried the
+            article or a syndicated copy of it: the quote is listed once for them all.
     """
 
     quote_id: int
@@ -58,6 +61,7 @@ class QuoteRow:
     site: str | None
     published: str | None
     snippet: str | None = None
+    outlets: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict with one key per field."""
@@ -120,20 +124,20 @@ def find_quotes(
     params: list[Any] = []
 
     searching = search is not None and search.strip() != ""
+    match: str | None = None
     if searching:
         match = fts_query(search or "")
         if match is None:
             return []
         source = "quotes_fts JOIN quotes AS q ON q.id = quotes_fts.rowid"
-        snippet_sql = "snippet(quotes_fts, 0, ?, ?, ?, ?)"
-        snippet_params: list[Any] = [SNIPPET_OPEN, SNIPPET_CLOSE, SNIPPET_ELLIPSIS, SNIPPET_TOKENS]
         where.append("quotes_fts MATCH ?")
         params.append(match)
-        order = "quotes_fts.rank, q.id"
+        sort_sql = "quotes_fts.rank"
+        order = "sort_key, id"
     else:
         source = "quotes AS q"
-        snippet_sql, snippet_params = "NULL", []
-        order = "coalesce(a.published, a.ingested_at), a.id, q.start_offset, q.position"
+        sort_sql = "coalesce(a.published, a.ingested_at)"
+        order = "sort_key, article_id, start_offset, position"
 
     if speaker is not None and speaker.strip():
         # SQLite's lower()/LIKE fold ASCII only; casefold in Python so "ólafur" finds "Ólafur".
@@ -148,18 +152,31 @@ def find_quotes(
         where.append("q.speaker_id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(ids))
 
+    # A story carried by several outlets is stored once per copy; its quotes are listed
+    # once (the first copy's), with the number of outlets that carried it.
     sql = (
-        "SELECT q.id, s.name, q.speaker_role, q.type, q.confidence, q.content_text,"
-        " q.cue_text, q.source_text, a.title, a.path, a.site, a.published,"
-        f" {snippet_sql}"
+        "WITH hits AS (SELECT q.id AS id, s.name AS speaker, q.speaker_role AS role,"
+        " q.type AS type, q.confidence AS confidence, q.content_text AS content,"
+        " q.cue_text AS cue, q.source_text AS source, a.title AS title, a.path AS path,"
+        " a.site AS site, a.published AS published,"
+        " a.cluster AS cluster,"
+        " row_number() OVER (PARTITION BY coalesce(a.cluster, a.id), q.content_text,"
+        " q.speaker_id ORDER BY a.id, q.position) AS copy_rank,"
+        f" {sort_sql} AS sort_key, a.id AS article_id, q.start_offset AS start_offset,"
+        " q.position AS position"
         f" FROM {source}"
         " JOIN articles AS a ON a.id = q.article_id"
         " LEFT JOIN speakers AS s ON s.id = q.speaker_id"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + f" ORDER BY {order} LIMIT ?"
+        + ") SELECT id, speaker, role, type, confidence, content, cue, source, title, path,"
+        " site, published,"
+        " (SELECT count(DISTINCT coalesce(src.site, src.url, src.path))"
+        "  FROM article_sources AS src JOIN articles AS c ON c.id = src.article_id"
+        "  WHERE c.cluster = hits.cluster) AS outlets"
+        f" FROM hits WHERE copy_rank = 1 ORDER BY {order} LIMIT ?"
     )
-    # Snippet parameters come first: they appear in the SELECT list, before WHERE.
-    rows = conn.execute(sql, [*snippet_params, *params, limit]).fetchall()
+    rows = conn.execute(sql, [*params, limit]).fetchall()
+    snippets = _snippets(conn, match, [int(row[0]) for row in rows]) if searching else {}
     return [
         QuoteRow(
             quote_id=int(row[0]),
@@ -174,7 +191,20 @@ def find_quotes(
             article_path=row[9],
             site=row[10],
             published=row[11],
-            snippet=row[12],
+            snippet=snippets.get(int(row[0])),
+            outlets=max(1, int(row[12] or 0)),
         )
         for row in rows
     ]
+
+
+def _snippets(conn: sqlite3.Connection, match: str | None, ids: list[int]) -> dict[int, str]:
+    """FTS5 snippets of the given quotes (FTS5 cannot make them inside a window query)."""
+    if not ids or match is None:
+        return {}
+    rows = conn.execute(
+        "SELECT rowid, snippet(quotes_fts, 0, ?, ?, ?, ?) FROM quotes_fts"
+        " WHERE quotes_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+        [SNIPPET_OPEN, SNIPPET_CLOSE, SNIPPET_ELLIPSIS, SNIPPET_TOKENS, match, json.dumps(ids)],
+    ).fetchall()
+    return {int(row[0]): str(row[1]) for row in rows}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -320,7 +321,7 @@ def ingest(
     from onrecord.store.db import open_database
 
     failures = _Failures()
-    stored = unchanged = 0
+    outcomes: Counter[str] = Counter()
     fields = JsonlFields(
         text_field, html_field, title_field, url_field, date_field, authors_field, site_field
     )
@@ -337,16 +338,14 @@ def ingest(
                     record.path, f"{record.path}: not stored ({type(exc).__name__}: {exc})"
                 )
                 continue
-            if result.status == "stored":
-                stored += 1
-            else:
-                unchanged += 1
+            outcomes[result.status] += 1
         counts = database.counts()
     stderr.print(
         escape(
-            f"{stored} article(s) stored, {unchanged} unchanged; database {db} holds "
-            f"{counts.get('articles', 0)} articles, {counts.get('quotes', 0)} quotes, "
-            f"{counts.get('speakers', 0)} speakers."
+            f"{outcomes['stored']} article(s) stored, {outcomes['copy']} identical copies "
+            f"recorded as sources, {outcomes['unchanged']} unchanged; database {db} holds "
+            f"{counts.get('articles', 0)} articles from {counts.get('article_sources', 0)} "
+            f"sources, {counts.get('quotes', 0)} quotes, {counts.get('speakers', 0)} speakers."
         ),
         soft_wrap=True,
     )
@@ -392,6 +391,8 @@ def quotes(
             article = escape(row.article_title or row.article_path)
             if row.published:
                 article += f"\n[dim]{row.published}[/]"
+            if row.outlets > 1:
+                article += f"\n[dim]carried by {row.outlets} outlets[/]"
             table.add_row(speaker, row.type, escape(row.snippet or row.content_text), article)
         Console().print(table)
         stderr.print(f"{len(rows)} quote(s)")
@@ -492,6 +493,43 @@ def eval_speakers(
     else:
         sys.stdout.write(scores.format_table() + "\n")
     failures.exit()
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="The article-extraction benchmark: DIR/ground-truth.json, DIR/html/<id>.html.gz."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score article-body extraction from HTML, onrecord beside plain trafilatura."""
+    from onrecord.eval.extraction import compare_on_benchmark
+
+    if not (directory / "ground-truth.json").is_file():
+        stderr.print(
+            f"[bold red]error[/]: {escape(str(directory))} has no ground-truth.json", soft_wrap=True
+        )
+        raise typer.Exit(2)
+    scores = compare_on_benchmark(directory)
+    if as_json:
+        _write_json((score.to_dict() for score in scores), OutputFormat.json)
+        return
+    table = Table(title=f"Article body extraction, {scores[0].pages} pages (shingle metric)")
+    for column in ("extractor", "precision", "recall", "F1", "pages/s"):
+        table.add_column(column, justify="left" if column == "extractor" else "right")
+    for score in scores:
+        row = score.to_dict()
+        table.add_row(
+            score.name,
+            f"{score.precision:.4f}",
+            f"{score.recall:.4f}",
+            f"{score.f1:.4f}",
+            f"{row['pages_per_second']}",
+        )
+    Console().print(table)
 
 
 @eval_app.command("errors")

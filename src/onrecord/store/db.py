@@ -11,7 +11,6 @@ transaction, so a write either lands whole or not at all.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -22,13 +21,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
-from onrecord.models import ArticleRecord, Entity, Quote, Span, span_text
+from onrecord.models import ArticleRecord, Entity, Quote, Span, content_hash, span_text
 from onrecord.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
 """How long a connection waits for another writer's lock before giving up."""
 
-TABLES = ("articles", "speakers", "quotes", "entities")
+TABLES = ("articles", "article_sources", "speakers", "quotes", "entities")
 """The data tables that ``Database.counts`` reports on."""
 
 
@@ -37,22 +36,15 @@ class SaveResult:
     """What ``Database.save_article`` did.
 
     Attributes:
-        status: ``"stored"`` for a new article, ``"unchanged"`` when an article with the
-            same text (same content hash) was already stored; then nothing was written.
+        status: ``"stored"`` for a new article; ``"copy"`` when an article with the same
+            text (same content hash) was already stored from another path or URL: only
+            this new source of it was recorded; ``"unchanged"`` when it was already stored
+            from this same path: nothing was written.
         article_id: The id of the stored article, new or existing.
     """
 
-    status: Literal["stored", "unchanged"]
+    status: Literal["stored", "copy", "unchanged"]
     article_id: int
-
-
-def content_hash(text: str) -> str:
-    """Return the sha256 hex digest of the text's UTF-8 bytes: the article's identity.
-
-    Args:
-        text: The article text.
-    """
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def open_database(path: str | Path) -> Database:
@@ -138,13 +130,15 @@ class Database:
         """Store an article with all its quotes, speakers and entities, all or nothing.
 
         Idempotent: an article whose text hashes to a stored one is not written again, even
-        if its path or extraction differ.
+        if its extraction differs; a new path or URL for it is recorded as another source
+        of the same article (``article_sources``).
 
         Args:
             record: The record to store. Its spans must lie within its text.
 
         Returns:
-            ``SaveResult("stored", id)`` or ``SaveResult("unchanged", id)``.
+            ``SaveResult("stored", id)``, ``SaveResult("copy", id)`` or
+            ``SaveResult("unchanged", id)``.
 
         Raises:
             ValueError: If a span lies outside the text; nothing is written.
@@ -156,15 +150,19 @@ class Database:
         # Serialise before the transaction so bad metadata fails without touching the DB.
         metadata = _json(record.metadata)
         warnings = _json([w.to_dict() for w in record.warnings])
+        authors = _json(list(record.authors))
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
         with self._write():
             row = self._conn.execute(
                 "SELECT id FROM articles WHERE content_hash = ?", (digest,)
             ).fetchone()
             if row is not None:
-                return SaveResult("unchanged", int(row[0]))
+                added = self._add_source(int(row[0]), record, now)
+                return SaveResult("copy" if added else "unchanged", int(row[0]))
             cursor = self._conn.execute(
                 "INSERT INTO articles (content_hash, path, title, site, published, text,"
-                " metadata, warnings, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " metadata, warnings, ingested_at, url, authors, language, cluster)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     digest,
                     record.path,
@@ -174,15 +172,29 @@ class Database:
                     record.text,
                     metadata,
                     warnings,
-                    datetime.now(UTC).isoformat(timespec="microseconds"),
+                    now,
+                    record.url,
+                    authors,
+                    record.language,
+                    record.cluster or digest,
                 ),
             )
             article_id = _rowid(cursor)
+            self._add_source(article_id, record, now)
             for position, quote in enumerate(record.quotes):
                 self._insert_quote(article_id, position, quote, record.text)
             for position, entity in enumerate(record.entities):
                 self._insert_entity(article_id, position, entity)
         return SaveResult("stored", article_id)
+
+    def _add_source(self, article_id: int, record: ArticleRecord, now: str) -> bool:
+        """Record where an article was read from; False when that path was known."""
+        cursor = self._conn.execute(
+            "INSERT OR IGNORE INTO article_sources (article_id, path, url, site, published,"
+            " seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (article_id, record.path, record.url, record.site, record.published, now),
+        )
+        return cursor.rowcount > 0
 
     @contextmanager
     def _write(self) -> Iterator[None]:

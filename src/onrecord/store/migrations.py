@@ -126,8 +126,36 @@ CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
+_SOURCES_AND_CLUSTERS_V2 = """
+-- What HTML, feeds, WARC and JSONL inputs tell about an article (issue 4).
+ALTER TABLE articles ADD COLUMN url TEXT;
+ALTER TABLE articles ADD COLUMN authors TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(authors));
+ALTER TABLE articles ADD COLUMN language TEXT;
+-- Near-duplicate copies of one story (syndicated wire copy) share a cluster.
+ALTER TABLE articles ADD COLUMN cluster TEXT;
+UPDATE articles SET cluster = content_hash WHERE cluster IS NULL;
+CREATE INDEX articles_cluster ON articles(cluster);
+
+-- Every place an article's text was read from: an identical text at two URLs is one
+-- article with two sources, so counts of outlets stay right.
+CREATE TABLE article_sources (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    url TEXT,
+    site TEXT,
+    published TEXT,
+    seen_at TEXT NOT NULL,
+    UNIQUE (article_id, path)
+);
+CREATE INDEX article_sources_article ON article_sources(article_id);
+INSERT INTO article_sources (article_id, path, site, published, seen_at)
+    SELECT id, path, site, published, ingested_at FROM articles;
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "schema", _SCHEMA_V1),
+    Migration(2, "sources_and_clusters", _SOURCES_AND_CLUSTERS_V2),
     # Append new migrations here: Migration(2, "short_name", "ALTER TABLE ...;"),
 ]
 """Every schema step, in order. Append only."""
