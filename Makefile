@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck eval-polnear clean
+.PHONY: install demo test lint typecheck eval-polnear eval-extraction bench-warc clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test: $(STAMP) lint typecheck
 
 eval-polnear: $(STAMP)
 	$(BIN)/onrecord eval polnear ../shared/data/polnear/dev
+
+eval-extraction: $(STAMP)
+	$(BIN)/onrecord eval extraction ../shared/data/article-extraction-benchmark
+
+bench-warc: $(STAMP)
+	$(BIN)/python bench/bench_warc.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -86,11 +86,18 @@ def test_extract_samples_jsonl(runner: CliRunner) -> None:
     result = runner.invoke(app, ["extract", str(SAMPLES)])
     assert result.exit_code == 0, result.output
     records = _records(result.stdout)
-    assert len(records) == len(list(SAMPLES.glob("*.txt")))
+    texts = sorted(SAMPLES.glob("*.txt"))
+    feed = SAMPLES / "feeds" / "island_herald.rss"
+    assert sorted(r["path"] for r in records) == sorted(
+        [f"{feed}#entry=1", f"{feed}#entry=2", *(str(p) for p in texts)]
+    )
     for record in records:
         _check_record(record)
-        assert record["text"] == Path(record["path"]).read_text(encoding="utf-8")
         assert record["quotes"], record["path"]
+        if record["metadata"]["format"] == "text":
+            assert record["text"] == Path(record["path"]).read_text(encoding="utf-8")
+        else:
+            assert record["site"] == "Island Herald" and record["url"].startswith("https://")
 
 
 def test_extract_json_and_table(runner: CliRunner) -> None:
@@ -158,11 +165,11 @@ def test_ingest_is_idempotent_and_quotes_lists_them(runner: CliRunner, tmp_path:
     first = runner.invoke(app, ["ingest", str(SAMPLES), "--db", db])
     assert first.exit_code == 0, first.output
     assert (
-        "3 article(s) stored, 0 identical copies recorded as sources, 0 unchanged" in first.stderr
+        "5 article(s) stored, 0 identical copies recorded as sources, 0 unchanged" in first.stderr
     )
     again = runner.invoke(app, ["ingest", str(SAMPLES), "--db", db])
     assert (
-        "0 article(s) stored, 0 identical copies recorded as sources, 3 unchanged" in again.stderr
+        "0 article(s) stored, 0 identical copies recorded as sources, 5 unchanged" in again.stderr
     )
     listed = runner.invoke(app, ["quotes", "--db", db, "--speaker", "rutte", "--format", "jsonl"])
     assert listed.exit_code == 0
