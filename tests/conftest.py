@@ -9,6 +9,7 @@ import pytest
 from hypothesis import settings
 from spacy.language import Language
 
+from local_site import site  # noqa: F401 - the local web server fixture, for every test file
 from onrecord.models import ArticleRecord, RawDocument
 from onrecord.nlp.parse import load_pipeline
 from onrecord.nlp.pipeline import extract_article

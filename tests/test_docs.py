@@ -12,7 +12,13 @@ from onrecord.serve.cli import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCK = README.split("## Commands", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
-LINES = [line.split("#")[0].strip() for line in BLOCK.strip().splitlines() if line.strip()]
+LINES: list[str] = []
+for raw in BLOCK.strip().splitlines():
+    line = raw.split("#")[0].strip()
+    if line.startswith("["):  # a long command continues on the next lines
+        LINES[-1] += " " + line
+    elif line:
+        LINES.append(line)
 
 
 @pytest.mark.parametrize("line", LINES)
@@ -20,7 +26,9 @@ def test_readme_command_exists_with_its_options(line: str) -> None:
     words = line.split()
     assert words[0] == "onrecord"
     command = [w for w in words[1:3] if w.isalpha() and w.islower()]
-    result = CliRunner().invoke(app, [*command, "--help"], terminal_width=200)
+    result = CliRunner().invoke(
+        app, [*command, "--help"], terminal_width=200, env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, line
     for option in re.findall(r"--[a-z-]+", line):
         assert option in result.output, f"{option} of `{line}` is not in the help"

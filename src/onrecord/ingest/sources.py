@@ -5,7 +5,8 @@ Owns ``iter_documents``: expanding the user's paths, deciding each input's forma
 its reader — plain text (``ingest.files``), HTML (``ingest.html``), feeds
 (``ingest.feeds``), WARC (``ingest.warc``) or JSONL (``ingest.jsonl``). Every problem
 comes out as an ``InputError`` in the stream, beside the documents, so a batch always
-runs to its end.
+runs to its end. ``iter_url_documents`` does the same for a list of URLs, fetched by
+``ingest.fetch``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from onrecord.ingest.compressed import (
 )
 from onrecord.ingest.errors import InputError
 from onrecord.ingest.feeds import read_feed
+from onrecord.ingest.fetch import FetchedPage, FetchError, FetchSettings, fetch_urls, read_url_list
 from onrecord.ingest.files import DEFAULT_MAX_BYTES, decode_document
 from onrecord.ingest.html import DEFAULT_HTML_SETTINGS, HtmlSettings, html_to_document
 from onrecord.ingest.jsonl import JsonlFields, read_jsonl
@@ -204,3 +206,62 @@ def _read_bytes(
         yield from read_feed(location, data)
     else:
         yield decode_document(location, data, max_bytes=settings.max_bytes)
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+
+
+def iter_url_documents(
+    url_list: str,
+    fetching: FetchSettings | None = None,
+    settings: ReadSettings | None = None,
+) -> Iterator[RawDocument | InputError]:
+    """Fetch every URL of a list (``ingest.fetch``) and read each page by its format.
+
+    HTML pages become one document each (located by their URL); feeds, one per entry;
+    plain text is decoded as a text article. A URL that could not be fetched, or whose
+    content is none of these, is an ``InputError`` located by its URL.
+
+    Args:
+        url_list: A file with one URL per line (``#`` comments and blank lines allowed).
+        fetching: Politeness, retries, timeouts and size cap.
+        settings: Reading options (``max_bytes`` is the fetch size cap unless
+            ``fetching`` says otherwise).
+
+    Yields:
+        Documents and errors, in the list's order.
+
+    Raises:
+        OSError: If the URL list itself cannot be read.
+    """
+    settings = settings or ReadSettings()
+    fetching = fetching or FetchSettings(max_bytes=settings.max_bytes)
+    for item in fetch_urls(read_url_list(url_list), fetching):
+        if isinstance(item, FetchError):
+            yield InputError(item.url, item.code, item.message)
+            continue
+        kind = settings.input_format or _web_format(item)
+        if kind == "html":
+            yield html_to_document(item.url, item.body, url=item.final_url, settings=settings.html)
+        elif kind == "feed":
+            yield from read_feed(item.url, item.body)
+        elif kind == "text":
+            yield decode_document(item.url, item.body, max_bytes=settings.max_bytes)
+        else:
+            yield InputError(
+                item.url,
+                "unsupported",
+                f"{item.url}: content type {item.content_type or 'unknown'!r} is not an article",
+            )
+
+
+def _web_format(page: FetchedPage) -> str | None:
+    content_type = page.content_type
+    if content_type in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if content_type in _FEED_TYPES:
+        return "feed"
+    if content_type in ("text/xml", "application/xml", "text/plain", ""):
+        sniffed = detect_format(page.url, page.body[:_SNIFF_BYTES])
+        return sniffed if sniffed in ("html", "feed", "text") else None
+    return None

@@ -1,4 +1,4 @@
-"""The ``onrecord`` command line: extract, ingest, quotes and eval.
+"""The ``onrecord`` command line: extract, ingest, fetch, quotes, eval and train.
 
 Owns argument parsing, output formats (jsonl, json, table), progress bars on stderr
 and per-input error reporting; every command is a thin wrapper over the layers below
@@ -24,10 +24,11 @@ from rich.table import Table
 
 from onrecord.clean.duplicates import DEFAULT_THRESHOLD
 from onrecord.ingest.errors import InputError
+from onrecord.ingest.fetch import DEFAULT_USER_AGENT, FetchSettings
 from onrecord.ingest.jsonl import JsonlFields
 from onrecord.ingest.sniff import FORMATS
-from onrecord.ingest.sources import ReadSettings, iter_documents
-from onrecord.models import ArticleRecord, span_text
+from onrecord.ingest.sources import ReadSettings, iter_documents, iter_url_documents
+from onrecord.models import ArticleRecord, RawDocument, span_text
 from onrecord.nlp.parse import ModelNotInstalledError, load_pipeline
 from onrecord.nlp.pipeline import DEFAULT_MAX_ANALYSED_CHARS
 from onrecord.nlp.run import RunSettings, extract_documents
@@ -99,7 +100,7 @@ def _progress(description: str) -> Progress:
 
 
 def _extract_all(
-    paths: list[str],
+    paths: list[str] | Iterator[RawDocument | InputError],
     failures: _Failures,
     description: str,
     max_chars: int,
@@ -108,14 +109,17 @@ def _extract_all(
     deduplicate: bool = False,
     similarity: float = DEFAULT_THRESHOLD,
 ) -> Iterator[ArticleRecord]:
-    """Read, extract and yield records; failures are reported and skipped."""
+    """Read (paths, or documents already being read), extract and yield records.
+
+    Failures are reported and skipped.
+    """
     try:
         nlp = load_pipeline()
     except ModelNotInstalledError as exc:
         stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
     try:
-        documents = iter_documents(paths, reading)
+        documents = iter_documents(paths, reading) if isinstance(paths, list) else paths
     except ValueError as exc:
         stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
@@ -318,10 +322,7 @@ def ingest(
     site_field: SiteFieldOpt = _JSONL.site,
 ) -> None:
     """Extract articles (any input format, as for extract) and store them in a database."""
-    from onrecord.store.db import open_database
-
     failures = _Failures()
-    outcomes: Counter[str] = Counter()
     fields = JsonlFields(
         text_field, html_field, title_field, url_field, date_field, authors_field, site_field
     )
@@ -329,6 +330,15 @@ def ingest(
     records = _extract_all(
         paths, failures, "ingesting", max_chars, _chosen(extractor), reading, dedup, similarity
     )
+    _store(records, db, failures)
+    failures.exit()
+
+
+def _store(records: Iterable[ArticleRecord], db: str, failures: _Failures) -> None:
+    """Save each record in its own transaction and print what happened."""
+    from onrecord.store.db import open_database
+
+    outcomes: Counter[str] = Counter()
     with open_database(db) as database:
         for record in records:
             try:
@@ -349,6 +359,62 @@ def ingest(
         ),
         soft_wrap=True,
     )
+
+
+@app.command()
+def fetch(
+    url_list: Annotated[
+        Path, typer.Argument(help="A file with one URL per line (# comments allowed).")
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Store the articles in this database instead of printing them."),
+    ] = None,
+    output: FormatOpt = OutputFormat.jsonl,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at most.")] = 8,
+    per_host_interval: Annotated[
+        float, typer.Option(min=0.0, help="Seconds between two requests to one host.")
+    ] = 1.0,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait on each step.")] = 20.0,
+    retries: Annotated[int, typer.Option(min=0, help="Extra tries on timeouts, 429 and 5xx.")] = 3,
+    max_bytes: Annotated[int, typer.Option(min=1, help="Largest page accepted, in bytes.")] = 10
+    * 1024
+    * 1024,
+    user_agent: Annotated[str, typer.Option(help="The User-Agent header.")] = DEFAULT_USER_AGENT,
+    ignore_robots: Annotated[
+        bool, typer.Option("--ignore-robots", help="Do not read or obey robots.txt.")
+    ] = False,
+    max_chars: MaxCharsOpt = DEFAULT_MAX_ANALYSED_CHARS,
+    extractor: ExtractorOpt = None,
+    dedup: DedupOpt = True,
+    similarity: SimilarityOpt = DEFAULT_THRESHOLD,
+) -> None:
+    """Fetch the pages of a URL list politely and extract (or, with --db, store) them.
+
+    Per-host rate limit, robots.txt, retries with back-off, timeouts and a size cap; a URL
+    that fails (404, timeout, not an article) is reported and the others are processed.
+    """
+    if not url_list.is_file():
+        stderr.print(f"[bold red]error[/]: no URL list at {escape(str(url_list))}", soft_wrap=True)
+        raise typer.Exit(2)
+    fetching = FetchSettings(
+        user_agent=user_agent,
+        concurrency=concurrency,
+        per_host_interval=per_host_interval,
+        timeout=timeout,
+        retries=retries,
+        max_bytes=max_bytes,
+        respect_robots=not ignore_robots,
+    )
+    failures = _Failures()
+    documents = iter_url_documents(str(url_list), fetching, ReadSettings(max_bytes=max_bytes))
+    records = _extract_all(
+        documents, failures, "fetching", max_chars, _chosen(extractor), None, dedup, similarity
+    )
+    if db is None:
+        _print_records(records, output)
+    else:
+        _store(records, db, failures)
     failures.exit()
 
 
