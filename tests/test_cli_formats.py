@@ -182,3 +182,32 @@ def test_input_format_can_be_forced(runner: CliRunner, tmp_path: Path) -> None:
     assert "<p>" in as_text[0]["text"]
     detected = _records(runner.invoke(app, ["extract", str(page)]).stdout)
     assert detected[0]["metadata"]["format"] == "html"
+
+
+def test_a_copy_ingested_later_joins_the_stored_story(runner: CliRunner, tmp_path: Path) -> None:
+    herald = tmp_path / "herald.html"
+    herald.write_text(html_page("Ferry fares cut by a third", STORY))
+    courier = tmp_path / "courier.html"
+    courier.write_text(
+        html_page(
+            "Ferry fares to fall",
+            STORY,
+            site="Coastal Courier",
+            url="https://courier.example.net/ferries",
+            chrome="<p>Reporting by the Coastal Courier news desk with agency copy.</p>",
+        )
+    )
+    db = str(tmp_path / "news.db")
+    assert runner.invoke(app, ["ingest", str(herald), "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["ingest", str(courier), "--db", db]).exit_code == 0
+    listed = runner.invoke(app, ["quotes", "--db", db, "--speaker", "doyle", "-f", "jsonl"])
+    rows = _records(listed.stdout)
+    assert rows and all(r["outlets"] == 2 for r in rows)
+    assert len({r["content_text"] for r in rows}) == len(rows)
+    apart = str(tmp_path / "apart.db")
+    for page in (herald, courier):
+        runner.invoke(app, ["ingest", str(page), "--db", apart, "--no-dedup"])
+    rows = _records(
+        runner.invoke(app, ["quotes", "--db", apart, "--speaker", "doyle", "-f", "jsonl"]).stdout
+    )
+    assert rows and all(r["outlets"] == 1 for r in rows)

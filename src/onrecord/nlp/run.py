@@ -49,6 +49,8 @@ def extract_documents(
     items: Iterable[RawDocument | InputError],
     nlp: Language,
     settings: RunSettings | None = None,
+    *,
+    index: SyndicationIndex | None = None,
 ) -> Iterator[ArticleRecord | InputError]:
     """Extract every document, re-using the extraction of a story for its copies.
 
@@ -56,13 +58,18 @@ def extract_documents(
         items: Documents, and reader errors to pass through.
         nlp: The spaCy pipeline.
         settings: Run options.
+        index: An index of stories seen before (a store's, so that copies join the
+            clusters of stored stories); a new one when None.
 
     Yields:
         A record per document (its ``cluster`` set), or the ``InputError`` of an item
         that could not be read or extracted, in input order.
     """
     settings = settings or RunSettings()
-    index = SyndicationIndex(settings.similarity) if settings.deduplicate else None
+    if not settings.deduplicate:
+        index = None
+    elif index is None:
+        index = SyndicationIndex(settings.similarity)
     stories: OrderedDict[str, ArticleRecord] = OrderedDict()
     for item in items:
         if isinstance(item, InputError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from onrecord.clean.duplicates import DEFAULT_THRESHOLD
+from onrecord.clean.duplicates import DEFAULT_THRESHOLD, SyndicationIndex
 from onrecord.ingest.errors import InputError
 from onrecord.ingest.fetch import DEFAULT_USER_AGENT, FetchSettings
 from onrecord.ingest.jsonl import JsonlFields
@@ -108,6 +108,7 @@ def _extract_all(
     reading: ReadSettings | None = None,
     deduplicate: bool = False,
     similarity: float = DEFAULT_THRESHOLD,
+    index: SyndicationIndex | None = None,
 ) -> Iterator[ArticleRecord]:
     """Read (paths, or documents already being read), extract and yield records.
 
@@ -131,7 +132,7 @@ def _extract_all(
     )
     with _progress(description) as progress:
         task = progress.add_task(description, total=None, name="")
-        for item in extract_documents(documents, nlp, settings):
+        for item in extract_documents(documents, nlp, settings, index=index):
             progress.update(task, advance=1, name=Path(item.path).name)
             if isinstance(item, InputError):
                 failures.report(item.path, item.message)
@@ -327,20 +328,35 @@ def ingest(
         text_field, html_field, title_field, url_field, date_field, authors_field, site_field
     )
     reading = ReadSettings(input_format=_chosen(input_format), jsonl=fields)
-    records = _extract_all(
-        paths, failures, "ingesting", max_chars, _chosen(extractor), reading, dedup, similarity
-    )
-    _store(records, db, failures)
+
+    def extract(index: SyndicationIndex | None) -> Iterator[ArticleRecord]:
+        return _extract_all(
+            paths, failures, "ingesting", max_chars, _chosen(extractor), reading, dedup,
+            similarity, index,
+        )  # fmt: skip
+
+    _store(extract, db, failures, dedup, similarity)
     failures.exit()
 
 
-def _store(records: Iterable[ArticleRecord], db: str, failures: _Failures) -> None:
-    """Save each record in its own transaction and print what happened."""
+def _store(
+    extract: Callable[[SyndicationIndex | None], Iterator[ArticleRecord]],
+    db: str,
+    failures: _Failures,
+    dedup: bool,
+    similarity: float,
+) -> None:
+    """Extract into a database, each record in its own transaction; print what happened.
+
+    ``extract`` is given the database's index of stored stories, so that copies of them
+    join their clusters.
+    """
     from onrecord.store.db import open_database
 
     outcomes: Counter[str] = Counter()
     with open_database(db) as database:
-        for record in records:
+        index = database.syndication_index(similarity) if dedup else None
+        for record in extract(index):
             try:
                 result = database.save_article(record)
             except Exception as exc:  # the transaction was rolled back; go on with the next
@@ -408,13 +424,17 @@ def fetch(
     )
     failures = _Failures()
     documents = iter_url_documents(str(url_list), fetching, ReadSettings(max_bytes=max_bytes))
-    records = _extract_all(
-        documents, failures, "fetching", max_chars, _chosen(extractor), None, dedup, similarity
-    )
+
+    def extract(index: SyndicationIndex | None) -> Iterator[ArticleRecord]:
+        return _extract_all(
+            documents, failures, "fetching", max_chars, _chosen(extractor), None, dedup,
+            similarity, index,
+        )  # fmt: skip
+
     if db is None:
-        _print_records(records, output)
+        _print_records(extract(None), output)
     else:
-        _store(records, db, failures)
+        _store(extract, db, failures, dedup, similarity)
     failures.exit()
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
+from onrecord.clean.duplicates import DEFAULT_THRESHOLD, SyndicationIndex, signature_bytes
 from onrecord.models import ArticleRecord, Entity, Quote, Span, content_hash, span_text
 from onrecord.store.migrations import migrate
 
@@ -151,6 +152,7 @@ class Database:
         metadata = _json(record.metadata)
         warnings = _json([w.to_dict() for w in record.warnings])
         authors = _json(list(record.authors))
+        signature = signature_bytes(record.text)
         now = datetime.now(UTC).isoformat(timespec="microseconds")
         with self._write():
             row = self._conn.execute(
@@ -161,8 +163,8 @@ class Database:
                 return SaveResult("copy" if added else "unchanged", int(row[0]))
             cursor = self._conn.execute(
                 "INSERT INTO articles (content_hash, path, title, site, published, text,"
-                " metadata, warnings, ingested_at, url, authors, language, cluster)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " metadata, warnings, ingested_at, url, authors, language, cluster, minhash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     digest,
                     record.path,
@@ -177,6 +179,7 @@ class Database:
                     authors,
                     record.language,
                     record.cluster or digest,
+                    signature,
                 ),
             )
             article_id = _rowid(cursor)
@@ -186,6 +189,29 @@ class Database:
             for position, entity in enumerate(record.entities):
                 self._insert_entity(article_id, position, entity)
         return SaveResult("stored", article_id)
+
+    def syndication_index(self, threshold: float = DEFAULT_THRESHOLD) -> SyndicationIndex:
+        """An index of syndicated copies seeded with every stored article.
+
+        A run that ingests into this database with it puts a new copy of a stored story
+        into the stored story's cluster.
+
+        Args:
+            threshold: Estimated Jaccard similarity from which texts are one story.
+
+        Returns:
+            The seeded index.
+        """
+        index = SyndicationIndex(threshold)
+        rows = self._conn.execute(
+            "SELECT content_hash, coalesce(cluster, content_hash), minhash,"
+            " CASE WHEN minhash IS NULL THEN text END FROM articles ORDER BY id"
+        )
+        for digest, cluster, signature, text in rows:
+            if signature is None and text is not None:
+                signature = signature_bytes(str(text))
+            index.add_known(str(digest), str(cluster), signature)
+        return index
 
     def _add_source(self, article_id: int, record: ArticleRecord, now: str) -> bool:
         """Record where an article was read from; False when that path was known."""

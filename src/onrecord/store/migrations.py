@@ -134,6 +134,8 @@ ALTER TABLE articles ADD COLUMN language TEXT;
 -- Near-duplicate copies of one story (syndicated wire copy) share a cluster.
 ALTER TABLE articles ADD COLUMN cluster TEXT;
 UPDATE articles SET cluster = content_hash WHERE cluster IS NULL;
+-- The text's MinHash signature (clean.duplicates), so later runs find copies of it.
+ALTER TABLE articles ADD COLUMN minhash BLOB;
 CREATE INDEX articles_cluster ON articles(cluster);
 
 -- Every place an article's text was read from: an identical text at two URLs is one
