@@ -238,6 +238,7 @@ def test_save_and_counts(db: Database) -> None:
         "articles": 0,
         "article_sources": 0,
         "speakers": 0,
+        "persons": 0,
         "quotes": 0,
         "entities": 0,
     }
@@ -247,6 +248,7 @@ def test_save_and_counts(db: Database) -> None:
         "articles": 1,
         "article_sources": 1,
         "speakers": 1,
+        "persons": 1,
         "quotes": 3,
         "entities": 2,
     }
@@ -256,6 +258,7 @@ def test_save_and_counts(db: Database) -> None:
         "articles": 2,
         "article_sources": 2,
         "speakers": 2,
+        "persons": 2,
         "quotes": 4,
         "entities": 4,
     }
@@ -376,6 +379,7 @@ def test_delete_cascades_and_keeps_fts_in_step(db: Database) -> None:
         "articles": 1,
         "article_sources": 1,
         "speakers": 2,
+        "persons": 2,
         "quotes": 1,
         "entities": 2,
     }

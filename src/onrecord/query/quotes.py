@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from onrecord.models import QuoteType
 from onrecord.store.db import Database
+from onrecord.store.identity import name_key
 
 SNIPPET_OPEN = "["
 SNIPPET_CLOSE = "]"
@@ -93,44 +94,82 @@ def fts_query(text: str) -> str | None:
     return " ".join(terms) if terms else None
 
 
+@dataclass(frozen=True)
+class QuoteFilter:
+    """What to look for among stored quotes; every field left empty matches everything.
+
+    Attributes:
+        speaker: Quotes by people whose name or any alias contains this, ignoring case
+            and accents (``"rutte"`` finds "Mark Rutte" and his quotes reported as
+            "Rutte"); unlinked speakers match by the name as written.
+        search: Words that must all occur in what was said (``word*`` for a prefix);
+            results are then ranked by BM25 and carry a highlighted snippet.
+        role: The speaker's role in the article contains this ("secretary general").
+        outlet: The article's site (or URL) contains this.
+        since: Articles published (else ingested) on or after this ISO date.
+        until: ... on or before this ISO date (a whole day when only a date is given).
+        entity: The article names this person, organisation or place (canonical name
+            contains it).
+        type: ``direct``, ``indirect`` or ``mixed``.
+        min_confidence: Quotes at least this confident.
+    """
+
+    speaker: str | None = None
+    search: str | None = None
+    role: str | None = None
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    entity: str | None = None
+    type: QuoteType | None = None
+    min_confidence: float | None = None
+
+
 def find_quotes(
     db: Database,
     speaker: str | None = None,
     search: str | None = None,
-    limit: int = 100,
+    limit: int | None = 100,
+    *,
+    where: QuoteFilter | None = None,
 ) -> list[QuoteRow]:
-    """Find stored quotes by speaker and/or by words in what was said.
+    """Find stored quotes by speaker, words, role, outlet, dates, entity and type.
 
     Args:
         db: An open database.
-        speaker: Keep quotes whose canonical speaker name contains this, ignoring case
-            (``"rutte"`` matches ``"Mark Rutte"``). ``None`` or blank: any speaker,
-            including unknown ones.
-        search: Words to find in the quote content (all must occur; ``word*`` for a
-            prefix). Results are ranked by BM25. ``None`` or blank: no text filter.
-        limit: The most rows to return; at least 1.
+        speaker: Shorthand for ``QuoteFilter.speaker``.
+        search: Shorthand for ``QuoteFilter.search``.
+        limit: The most rows to return, at least 1; None for all.
+        where: The full filter (``speaker`` and ``search`` above, when given, replace
+            its fields).
 
     Returns:
-        Matching quotes: best first when searching, otherwise by article date (published,
-        else ingested) and then by position in the article.
+        Matching quotes, each statement of a syndicated story once: best first when
+        searching, otherwise by article date (published, else ingested) and then by
+        position in the article.
 
     Raises:
-        ValueError: If ``limit`` is less than 1.
+        ValueError: If ``limit`` is less than 1 or a date is not ISO 8601.
     """
-    if limit < 1:
+    if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
+    query = where or QuoteFilter()
+    if speaker is not None:
+        query = replace(query, speaker=speaker)
+    if search is not None:
+        query = replace(query, search=search)
     conn = db.connection
-    where: list[str] = []
+    conditions: list[str] = []
     params: list[Any] = []
 
-    searching = search is not None and search.strip() != ""
+    searching = _given(query.search)
     match: str | None = None
     if searching:
-        match = fts_query(search or "")
+        match = fts_query(query.search or "")
         if match is None:
             return []
         source = "quotes_fts JOIN quotes AS q ON q.id = quotes_fts.rowid"
-        where.append("quotes_fts MATCH ?")
+        conditions.append("quotes_fts MATCH ?")
         params.append(match)
         sort_sql = "quotes_fts.rank"
         order = "sort_key, id"
@@ -139,35 +178,46 @@ def find_quotes(
         sort_sql = "coalesce(a.published, a.ingested_at)"
         order = "sort_key, article_id, start_offset, position"
 
-    if speaker is not None and speaker.strip():
-        # SQLite's lower()/LIKE fold ASCII only; casefold in Python so "ólafur" finds "Ólafur".
-        needle = speaker.strip().casefold()
-        ids = [
-            int(row[0])
-            for row in conn.execute("SELECT id, name FROM speakers")
-            if needle in str(row[1]).casefold()
-        ]
-        if not ids:
+    if _given(query.speaker):
+        persons, speakers = _matching_speakers(conn, str(query.speaker))
+        if not persons and not speakers:
             return []
-        where.append("q.speaker_id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(ids))
+        conditions.append(
+            "(q.person_id IN (SELECT value FROM json_each(?))"
+            " OR (q.person_id IS NULL AND q.speaker_id IN (SELECT value FROM json_each(?))))"
+        )
+        params += [json.dumps(persons), json.dumps(speakers)]
+    if _given(query.role):
+        conditions.append("instr(lower(q.speaker_role), lower(?)) > 0")
+        params.append(str(query.role).strip())
+    article_where, article_params = article_conditions(query)
+    conditions += article_where
+    params += article_params
+    if query.type is not None:
+        conditions.append("q.type = ?")
+        params.append(query.type)
+    if query.min_confidence is not None:
+        conditions.append("q.confidence >= ?")
+        params.append(float(query.min_confidence))
 
     # A story carried by several outlets is stored once per copy; its quotes are listed
     # once (the first copy's), with the number of outlets that carried it.
     sql = (
-        "WITH hits AS (SELECT q.id AS id, s.name AS speaker, q.speaker_role AS role,"
+        "WITH hits AS (SELECT q.id AS id, coalesce(p.name, s.name) AS speaker,"
+        " q.speaker_role AS role,"
         " q.type AS type, q.confidence AS confidence, q.content_text AS content,"
         " q.cue_text AS cue, q.source_text AS source, a.title AS title, a.path AS path,"
         " a.site AS site, a.published AS published,"
         " a.cluster AS cluster,"
         " row_number() OVER (PARTITION BY coalesce(a.cluster, a.id), q.content_text,"
-        " q.speaker_id ORDER BY a.id, q.position) AS copy_rank,"
+        " coalesce(q.person_id, -q.speaker_id) ORDER BY a.id, q.position) AS copy_rank,"
         f" {sort_sql} AS sort_key, a.id AS article_id, q.start_offset AS start_offset,"
         " q.position AS position"
         f" FROM {source}"
         " JOIN articles AS a ON a.id = q.article_id"
         " LEFT JOIN speakers AS s ON s.id = q.speaker_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
+        " LEFT JOIN persons AS p ON p.id = q.person_id"
+        + (" WHERE " + " AND ".join(conditions) if conditions else "")
         + ") SELECT id, speaker, role, type, confidence, content, cue, source, title, path,"
         " site, published,"
         " (SELECT count(DISTINCT coalesce(src.site, src.url, src.path))"
@@ -175,7 +225,7 @@ def find_quotes(
         "  WHERE c.cluster = hits.cluster) AS outlets"
         f" FROM hits WHERE copy_rank = 1 ORDER BY {order} LIMIT ?"
     )
-    rows = conn.execute(sql, [*params, limit]).fetchall()
+    rows = conn.execute(sql, [*params, -1 if limit is None else limit]).fetchall()
     snippets = _snippets(conn, match, [int(row[0]) for row in rows]) if searching else {}
     return [
         QuoteRow(
@@ -196,6 +246,78 @@ def find_quotes(
         )
         for row in rows
     ]
+
+
+def article_conditions(query: QuoteFilter) -> tuple[list[str], list[Any]]:
+    """SQL conditions (on articles aliased ``a``) for the filter's outlet, dates and entity.
+
+    Args:
+        query: The filter.
+
+    Returns:
+        Conditions to AND together, and their parameters in order.
+
+    Raises:
+        ValueError: If a date is not ISO 8601.
+    """
+    conditions: list[str] = []
+    params: list[Any] = []
+    if _given(query.outlet):
+        conditions.append(
+            "EXISTS (SELECT 1 FROM article_sources AS o WHERE o.article_id = a.id AND"
+            " (instr(lower(o.site), lower(?)) > 0 OR instr(lower(o.url), lower(?)) > 0))"
+        )
+        params += [str(query.outlet).strip()] * 2
+    if _given(query.since):
+        conditions.append("coalesce(a.published, a.ingested_at) >= ?")
+        params.append(_iso_date(str(query.since), "since"))
+    if _given(query.until):
+        conditions.append("substr(coalesce(a.published, a.ingested_at), 1, ?) <= ?")
+        until = _iso_date(str(query.until), "until")
+        params += [len(until), until]
+    if _given(query.entity):
+        conditions.append(
+            "EXISTS (SELECT 1 FROM entities AS e WHERE e.article_id = a.id AND"
+            " instr(lower(e.canonical), lower(?)) > 0)"
+        )
+        params.append(str(query.entity).strip())
+    return conditions, params
+
+
+def _given(value: str | None) -> bool:
+    return value is not None and value.strip() != ""
+
+
+def _iso_date(value: str, name: str) -> str:
+    text = value.strip()
+    if not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2}(?:[T ][\d:.+Z-]*)?)?)?", text):
+        raise ValueError(f"{name}: {value!r} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return text
+
+
+def _matching_speakers(conn: sqlite3.Connection, needle: str) -> tuple[list[int], list[int]]:
+    """Persons (by name or alias) and written speaker names containing the needle."""
+    # SQLite's lower()/LIKE fold ASCII only; compare in Python so "ólafur" finds "Ólafur"
+    # and "jose" finds "José".
+    key = name_key(needle)
+    folded = needle.strip().casefold()
+    persons = sorted(
+        {
+            int(person_id)
+            for person_id, alias, alias_key in conn.execute(
+                "SELECT person_id, alias, alias_key FROM person_aliases"
+                " UNION ALL SELECT id, name, '' FROM persons"
+            )
+            if (key and key in (alias_key or name_key(str(alias))))
+            or folded in str(alias).casefold()
+        }
+    )
+    speakers = [
+        int(row[0])
+        for row in conn.execute("SELECT id, name FROM speakers")
+        if folded in str(row[1]).casefold() or (key and key in name_key(str(row[1])))
+    ]
+    return persons, speakers
 
 
 def _snippets(conn: sqlite3.Connection, match: str | None, ids: list[int]) -> dict[int, str]:

@@ -438,20 +438,8 @@ def fetch(
     failures.exit()
 
 
-@app.command()
-def quotes(
-    speaker: Annotated[
-        str | None, typer.Option(help="Only quotes by speakers whose name contains this.")
-    ] = None,
-    search: Annotated[
-        str | None, typer.Option(help="Full-text search in the quoted words.")
-    ] = None,
-    db: DbOpt = DEFAULT_DB,
-    limit: Annotated[int, typer.Option(help="At most this many quotes.")] = 100,
-    output: FormatOpt = OutputFormat.table,
-) -> None:
-    """List stored quotes with speaker, role, article title and date."""
-    from onrecord.query.quotes import find_quotes
+def _open_existing(db: str) -> Any:
+    """Open a database that must exist already (usage error otherwise)."""
     from onrecord.store.db import open_database
 
     if db != ":memory:" and not Path(db).exists():
@@ -460,8 +448,93 @@ def quotes(
             soft_wrap=True,
         )
         raise typer.Exit(2)
-    with open_database(db) as database:
-        rows = find_quotes(database, speaker=speaker, search=search, limit=limit)
+    return open_database(db)
+
+
+SpeakerOpt = Annotated[
+    str | None,
+    typer.Option(help="Only quotes by people whose name or an alias contains this."),
+]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option("--search", "--about", help="Words that must occur in what was said (BM25)."),
+]
+RoleOpt = Annotated[str | None, typer.Option(help="The speaker's role contains this.")]
+OutletOpt = Annotated[str | None, typer.Option(help="The site name or URL contains this.")]
+SinceOpt = Annotated[str | None, typer.Option(help="Articles dated on or after (ISO date).")]
+UntilOpt = Annotated[str | None, typer.Option(help="Articles dated on or before (ISO date).")]
+MentionsOpt = Annotated[
+    str | None, typer.Option(help="The article names this person, organisation or place.")
+]
+
+
+class QuoteTypeChoice(StrEnum):
+    """Quote types for ``--type``."""
+
+    direct = "direct"
+    indirect = "indirect"
+    mixed = "mixed"
+
+
+TypeOpt = Annotated[QuoteTypeChoice | None, typer.Option("--type", help="Only this kind.")]
+MinConfidenceOpt = Annotated[
+    float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Lowest confidence.")
+]
+
+
+def _filter(
+    speaker: str | None,
+    search: str | None,
+    role: str | None,
+    outlet: str | None,
+    since: str | None,
+    until: str | None,
+    mentions: str | None,
+    quote_type: QuoteTypeChoice | None,
+    min_confidence: float | None,
+) -> Any:
+    from onrecord.query.quotes import QuoteFilter
+
+    return QuoteFilter(
+        speaker=speaker,
+        search=search,
+        role=role,
+        outlet=outlet,
+        since=since,
+        until=until,
+        entity=mentions,
+        type=quote_type.value if quote_type is not None else None,
+        min_confidence=min_confidence,
+    )
+
+
+@app.command()
+def quotes(
+    speaker: SpeakerOpt = None,
+    search: SearchOpt = None,
+    role: RoleOpt = None,
+    outlet: OutletOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    mentions: MentionsOpt = None,
+    quote_type: TypeOpt = None,
+    min_confidence: MinConfidenceOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many quotes.")] = 100,
+    output: FormatOpt = OutputFormat.table,
+) -> None:
+    """List stored quotes with speaker, role, article title and date."""
+    from onrecord.query.quotes import find_quotes
+
+    where = _filter(
+        speaker, search, role, outlet, since, until, mentions, quote_type, min_confidence
+    )
+    with _open_existing(db) as database:
+        try:
+            rows = find_quotes(database, limit=limit, where=where)
+        except ValueError as exc:
+            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from exc
     if output is not OutputFormat.table:
         _write_json((row.to_dict() for row in rows), output)
     else:
@@ -471,17 +544,164 @@ def quotes(
         table.add_column("statement", ratio=3, min_width=30)
         table.add_column("article", ratio=1, min_width=14)
         for row in rows:
-            speaker = escape(row.speaker or "?")
+            speaker_cell = escape(row.speaker or "?")
             if row.speaker_role:
-                speaker += f"\n[dim]{escape(row.speaker_role)}[/]"
+                speaker_cell += f"\n[dim]{escape(row.speaker_role)}[/]"
             article = escape(row.article_title or row.article_path)
             if row.published:
                 article += f"\n[dim]{row.published}[/]"
             if row.outlets > 1:
                 article += f"\n[dim]carried by {row.outlets} outlets[/]"
-            table.add_row(speaker, row.type, escape(row.snippet or row.content_text), article)
+            table.add_row(speaker_cell, row.type, escape(row.snippet or row.content_text), article)
         Console().print(table)
         stderr.print(f"{len(rows)} quote(s)")
+
+
+@app.command()
+def speakers(
+    search: Annotated[
+        str | None, typer.Option(help="Only people whose name or an alias contains this.")
+    ] = None,
+    db: DbOpt = DEFAULT_DB,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many people.")] = 100,
+    output: FormatOpt = OutputFormat.table,
+) -> None:
+    """List the people on record: names, aliases, roles with dates, quote counts."""
+    from onrecord.query.speakers import list_speakers
+
+    with _open_existing(db) as database:
+        rows = list_speakers(database, search, limit)
+    if output is not OutputFormat.table:
+        _write_json((row.to_dict() for row in rows), output)
+        return
+    table = Table(show_lines=True, expand=True)
+    table.add_column("#", width=5, justify="right")
+    table.add_column("speaker", ratio=2, min_width=16)
+    table.add_column("roles (first – last reported)", ratio=3)
+    table.add_column("quotes", width=7, justify="right")
+    table.add_column("articles", width=8, justify="right")
+    for row in rows:
+        names = escape(row.name)
+        others = [a for a in row.aliases if a != row.name]
+        if others:
+            names += f"\n[dim]also {escape(', '.join(others))}[/]"
+        roles = "\n".join(
+            f"{escape(r.role)} [dim]({r.first} – {r.last})[/]"
+            if r.first != r.last
+            else f"{escape(r.role)} [dim]({r.first})[/]"
+            for r in row.roles
+        )
+        table.add_row(f"{row.person_id}", names, roles, f"{row.quotes}", f"{row.articles}")
+    Console().print(table)
+    stderr.print(f"{len(rows)} speaker(s)")
+
+
+@app.command("merge-speakers")
+def merge_speakers(
+    source: Annotated[str, typer.Argument(help="The speaker to merge away (a name or #ID).")],
+    target: Annotated[str, typer.Argument(help="The speaker to keep (a name or #ID).")],
+    db: DbOpt = DEFAULT_DB,
+) -> None:
+    """Record that two speakers are one person; later articles follow the correction."""
+    from onrecord.store.identity import CorrectionError
+
+    with _open_existing(db) as database:
+        try:
+            kept, moved = database.merge_speakers(source, target)
+        except CorrectionError as exc:
+            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from exc
+    stderr.print(escape(f"merged {source} into #{kept}: {moved} quote(s) moved"), soft_wrap=True)
+
+
+@app.command("split-speaker")
+def split_speaker(
+    name: Annotated[str, typer.Argument(help="The speaker to split (a name or #ID).")],
+    evidence: Annotated[
+        str,
+        typer.Option("--when", help="A role, organisation or place that marks the other person."),
+    ],
+    new_name: Annotated[str, typer.Option("--as", help="The other person's name.")],
+    db: DbOpt = DEFAULT_DB,
+) -> None:
+    """Give the quotes of a speaker reported with a role (or beside a name) to another person."""
+    from onrecord.store.identity import CorrectionError
+
+    with _open_existing(db) as database:
+        try:
+            new_id, moved = database.split_speaker(name, evidence, new_name)
+        except CorrectionError as exc:
+            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from exc
+    stderr.print(
+        escape(f"{moved} quote(s) of {name} given to {new_name} (#{new_id})"), soft_wrap=True
+    )
+
+
+class TableChoice(StrEnum):
+    """What ``export`` writes."""
+
+    quotes = "quotes"
+    speakers = "speakers"
+    articles = "articles"
+    entities = "entities"
+
+
+class ExportChoice(StrEnum):
+    """Export file formats."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command()
+def export(
+    table: Annotated[TableChoice, typer.Argument(help="What to export.")] = TableChoice.quotes,
+    output_path: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: stdout)."),
+    ] = None,
+    export_format: Annotated[
+        ExportChoice | None,
+        typer.Option("--format", "-f", help="jsonl, csv or parquet (default: from --output)."),
+    ] = None,
+    speaker: SpeakerOpt = None,
+    search: SearchOpt = None,
+    role: RoleOpt = None,
+    outlet: OutletOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    mentions: MentionsOpt = None,
+    quote_type: TypeOpt = None,
+    min_confidence: MinConfidenceOpt = None,
+    db: DbOpt = DEFAULT_DB,
+) -> None:
+    """Export quotes, speakers, articles or entities as JSONL, CSV or Parquet, with filters."""
+    from onrecord.query.export import format_from_path, write_rows
+    from onrecord.query.tables import table_rows
+
+    fmt = export_format.value if export_format is not None else None
+    if fmt is None and output_path is not None:
+        fmt = format_from_path(str(output_path))
+    fmt = fmt or "jsonl"
+    where = _filter(
+        speaker, search, role, outlet, since, until, mentions, quote_type, min_confidence
+    )
+    with _open_existing(db) as database:
+        try:
+            columns, rows = table_rows(database, table.value, where)
+            count = write_rows(
+                rows,
+                columns,
+                fmt,  # type: ignore[arg-type]
+                output_path if output_path is not None else sys.stdout.buffer,
+            )
+        except ValueError as exc:
+            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from exc
+    where_to = str(output_path) if output_path is not None else "stdout"
+    stderr.print(escape(f"{count} {table.value} row(s) written to {where_to} as {fmt}"))
 
 
 @eval_app.command("polnear")

@@ -23,12 +23,13 @@ from typing import Any, Literal
 
 from onrecord.clean.duplicates import DEFAULT_THRESHOLD, SyndicationIndex, signature_bytes
 from onrecord.models import ArticleRecord, Entity, Quote, Span, content_hash, span_text
+from onrecord.store.identity import PersonLinker, merge_persons, split_person
 from onrecord.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
 """How long a connection waits for another writer's lock before giving up."""
 
-TABLES = ("articles", "article_sources", "speakers", "quotes", "entities")
+TABLES = ("articles", "article_sources", "speakers", "persons", "quotes", "entities")
 """The data tables that ``Database.counts`` reports on."""
 
 
@@ -184,11 +185,49 @@ class Database:
             )
             article_id = _rowid(cursor)
             self._add_source(article_id, record, now)
+            persons = PersonLinker(self._conn).link_article(
+                record, article_id, (record.published or now)[:10]
+            )
             for position, quote in enumerate(record.quotes):
-                self._insert_quote(article_id, position, quote, record.text)
+                person_id = persons.get(quote.speaker) if quote.speaker else None
+                self._insert_quote(article_id, position, quote, record.text, person_id)
             for position, entity in enumerate(record.entities):
                 self._insert_entity(article_id, position, entity)
         return SaveResult("stored", article_id)
+
+    def merge_speakers(self, source: str, target: str) -> tuple[int, int]:
+        """Merge the speaker called ``source`` into ``target``, for this and later articles.
+
+        Args:
+            source: A name of the person to merge away.
+            target: A name of the person to keep.
+
+        Returns:
+            (the kept person's id, the number of quotes moved).
+
+        Raises:
+            onrecord.store.identity.CorrectionError: If a name is unknown or ambiguous.
+        """
+        with self._write():
+            return merge_persons(self._conn, source, target)
+
+    def split_speaker(self, name: str, evidence: str, new_name: str) -> tuple[int, int]:
+        """Give the quotes of ``name`` reported with ``evidence`` to another person.
+
+        Args:
+            name: A name of the person to split.
+            evidence: A role, organisation or place that marks the other person.
+            new_name: The other person's name.
+
+        Returns:
+            (the other person's id, the number of quotes moved).
+
+        Raises:
+            onrecord.store.identity.CorrectionError: If the name is unknown or ambiguous,
+                or no quote is reported with the evidence.
+        """
+        with self._write():
+            return split_person(self._conn, name, evidence, new_name)
 
     def syndication_index(self, threshold: float = DEFAULT_THRESHOLD) -> SyndicationIndex:
         """An index of syndicated copies seeded with every stored article.
@@ -239,12 +278,14 @@ class Database:
         row = self._conn.execute("SELECT id FROM speakers WHERE name = ?", (name,)).fetchone()
         return int(row[0])
 
-    def _insert_quote(self, article_id: int, position: int, quote: Quote, text: str) -> None:
+    def _insert_quote(
+        self, article_id: int, position: int, quote: Quote, text: str, person_id: int | None
+    ) -> None:
         speaker_id = self._speaker_id(quote.speaker) if quote.speaker else None
         self._conn.execute(
             "INSERT INTO quotes (article_id, position, start_offset, speaker_id, speaker_role,"
             " type, confidence, content, cue, source, content_text, cue_text, source_text,"
-            " extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " extractor, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 position,
@@ -260,6 +301,7 @@ class Database:
                 span_text(text, quote.cue) if quote.cue else None,
                 span_text(text, quote.source) if quote.source else None,
                 quote.extractor,
+                person_id,
             ),
         )
 

@@ -155,9 +155,64 @@ INSERT INTO article_sources (article_id, path, site, published, seen_at)
     SELECT id, path, site, published, ingested_at FROM articles;
 """
 
+_PERSONS_V3 = """
+-- People across articles (issue 5). `speakers` keeps the names as written; a person is
+-- who they are: quotes link to both.
+CREATE TABLE persons (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,          -- the fullest name seen ("Mark Rutte")
+    created_at TEXT NOT NULL
+);
+CREATE INDEX persons_name ON persons(name);
+ALTER TABLE quotes ADD COLUMN person_id INTEGER REFERENCES persons(id) ON DELETE SET NULL;
+CREATE INDEX quotes_person_id ON quotes(person_id);
+
+-- Every name a person was reported under, with its normalised key ("rutte").
+CREATE TABLE person_aliases (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+    alias TEXT NOT NULL,
+    alias_key TEXT NOT NULL,
+    last_key TEXT NOT NULL,      -- the key's last word: the surname of a full name
+    UNIQUE (person_id, alias_key)
+);
+CREATE INDEX person_aliases_key ON person_aliases(alias_key);
+CREATE INDEX person_aliases_last ON person_aliases(last_key);
+
+-- Roles as reported, with the article and its date: roles change over time.
+CREATE TABLE person_roles (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    reported TEXT,               -- the article's publication date, else its ingest time
+    UNIQUE (person_id, article_id, role)
+);
+CREATE INDEX person_roles_person ON person_roles(person_id);
+
+-- Organisations, places and groups named beside a person: evidence for linking.
+CREATE TABLE person_context (
+    person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+    term TEXT NOT NULL,
+    n INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (person_id, term)
+);
+
+-- A user's corrections, applied whenever names are linked again.
+CREATE TABLE person_corrections (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+    alias_key TEXT NOT NULL,     -- the name the correction is about
+    target_key TEXT NOT NULL,    -- merge: the name it belongs with; split: the new person's name
+    evidence TEXT,               -- split: a role or term that marks the other person
+    created_at TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "schema", _SCHEMA_V1),
     Migration(2, "sources_and_clusters", _SOURCES_AND_CLUSTERS_V2),
+    Migration(3, "persons", _PERSONS_V3),
     # Append new migrations here: Migration(2, "short_name", "ALTER TABLE ...;"),
 ]
 """Every schema step, in order. Append only."""
