@@ -11,7 +11,7 @@ that article only. Printing, storing and progress bars belong to the callers.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +51,7 @@ def extract_documents(
     settings: RunSettings | None = None,
     *,
     index: SyndicationIndex | None = None,
+    stored: Callable[[str], bool] | None = None,
 ) -> Iterator[ArticleRecord | InputError]:
     """Extract every document, re-using the extraction of a story for its copies.
 
@@ -60,6 +61,9 @@ def extract_documents(
         settings: Run options.
         index: An index of stories seen before (a store's, so that copies join the
             clusters of stored stories); a new one when None.
+        stored: Tells whether a text (by content hash) is stored already; such a text is
+            not extracted again (an interrupted ingest resumes where it stopped) and its
+            record carries no statements, only where it was read from.
 
     Yields:
         A record per document (its ``cluster`` set), or the ``InputError`` of an item
@@ -76,6 +80,9 @@ def extract_documents(
             yield item
             continue
         digest = content_hash(item.text)
+        if stored is not None and stored(digest):
+            yield already_stored(item, digest)
+            continue
         cluster = index.assign(digest, item.text) if index is not None else None
         first = stories.get(cluster.id) if cluster is not None else None
         try:
@@ -103,3 +110,18 @@ def extract_documents(
             )
             continue
         yield record
+
+
+def already_stored(document: RawDocument, digest: str) -> ArticleRecord:
+    """A record for a text that is stored already: where it was read from, nothing more."""
+    return ArticleRecord(
+        path=document.path,
+        text=document.text,
+        title=document.title,
+        site=document.site,
+        published=document.published,
+        url=document.url,
+        authors=list(document.authors),
+        language=document.language,
+        metadata={"content_hash": digest, "format": document.format, "already_stored": True},
+    )

@@ -45,8 +45,12 @@ class QuoteRow:
         published: The publication date (ISO 8601), when known.
         snippet: When searching, the matching part of the content with matches in
             ``[``/``]``; otherwise ``None``.
-        outlets: How many outlets (distinct sites, else URLs or paths) carried the
-            article or a syndicated copy of it: the quote is listed once for them all.
+        outlets: How many outlets (distinct sites, else URLs or paths) reported this
+            statement (syndicated copies and later reports of it included): the
+            statement is listed once for them all, at its first-seen occurrence.
+        occurrences: How many reports of this statement are stored — one per outlet
+            copy (``onrecord quote ID`` shows them, with the variants of its wording).
+        cluster_id: The statement's id: the quote id of its first stored occurrence.
     """
 
     quote_id: int
@@ -63,6 +67,8 @@ class QuoteRow:
     published: str | None
     snippet: str | None = None
     outlets: int = 1
+    occurrences: int = 1
+    cluster_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict with one key per field."""
@@ -200,17 +206,18 @@ def find_quotes(
         conditions.append("q.confidence >= ?")
         params.append(float(query.min_confidence))
 
-    # A story carried by several outlets is stored once per copy; its quotes are listed
-    # once (the first copy's), with the number of outlets that carried it.
+    # A statement reported by several outlets (or again later) is stored once per
+    # occurrence, all in one quote cluster; it is listed once, at its first-seen
+    # occurrence among those matching, with the number of outlets that carried it.
     sql = (
         "WITH hits AS (SELECT q.id AS id, coalesce(p.name, s.name) AS speaker,"
         " q.speaker_role AS role,"
         " q.type AS type, q.confidence AS confidence, q.content_text AS content,"
         " q.cue_text AS cue, q.source_text AS source, a.title AS title, a.path AS path,"
         " a.site AS site, a.published AS published,"
-        " a.cluster AS cluster,"
-        " row_number() OVER (PARTITION BY coalesce(a.cluster, a.id), q.content_text,"
-        " coalesce(q.person_id, -q.speaker_id) ORDER BY a.id, q.position) AS copy_rank,"
+        " coalesce(q.cluster_id, q.id) AS statement,"
+        " row_number() OVER (PARTITION BY coalesce(q.cluster_id, q.id)"
+        " ORDER BY coalesce(a.published, a.ingested_at), a.id, q.position) AS copy_rank,"
         f" {sort_sql} AS sort_key, a.id AS article_id, q.start_offset AS start_offset,"
         " q.position AS position"
         f" FROM {source}"
@@ -221,8 +228,11 @@ def find_quotes(
         + ") SELECT id, speaker, role, type, confidence, content, cue, source, title, path,"
         " site, published,"
         " (SELECT count(DISTINCT coalesce(src.site, src.url, src.path))"
-        "  FROM article_sources AS src JOIN articles AS c ON c.id = src.article_id"
-        "  WHERE c.cluster = hits.cluster) AS outlets"
+        "  FROM quotes AS o JOIN article_sources AS src ON src.article_id = o.article_id"
+        "  WHERE o.cluster_id = hits.statement) AS outlets,"
+        " (SELECT count(*) FROM quotes AS o JOIN article_sources AS src"
+        "  ON src.article_id = o.article_id WHERE o.cluster_id = hits.statement),"
+        " statement"
         f" FROM hits WHERE copy_rank = 1 ORDER BY {order} LIMIT ?"
     )
     rows = conn.execute(sql, [*params, -1 if limit is None else limit]).fetchall()
@@ -243,6 +253,8 @@ def find_quotes(
             published=row[11],
             snippet=snippets.get(int(row[0])),
             outlets=max(1, int(row[12] or 0)),
+            occurrences=max(1, int(row[13] or 0)),
+            cluster_id=int(row[14]),
         )
         for row in rows
     ]

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from onrecord.models import QuoteType
+from onrecord.query.provenance import StatementHistory, statement_history
 from onrecord.query.quotes import QuoteFilter, QuoteRow, find_quotes
 from onrecord.query.speakers import SpeakerRow, list_speakers
 from onrecord.store.db import Database, open_database
@@ -77,6 +78,10 @@ class Record:
             min_confidence=min_confidence,
         )
         return find_quotes(self._db, limit=limit, where=where)
+
+    def history(self, quote_id: int) -> StatementHistory | None:
+        """Every report of the statement a quote belongs to (as ``onrecord quote ID``)."""
+        return statement_history(self._db, quote_id)
 
     def speakers(self, search: str | None = None, limit: int = 100) -> list[SpeakerRow]:
         """People on record, most quoted first (as ``onrecord speakers`` lists them)."""

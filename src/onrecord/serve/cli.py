@@ -109,6 +109,7 @@ def _extract_all(
     deduplicate: bool = False,
     similarity: float = DEFAULT_THRESHOLD,
     index: SyndicationIndex | None = None,
+    stored: Callable[[str], bool] | None = None,
 ) -> Iterator[ArticleRecord]:
     """Read (paths, or documents already being read), extract and yield records.
 
@@ -132,7 +133,7 @@ def _extract_all(
     )
     with _progress(description) as progress:
         task = progress.add_task(description, total=None, name="")
-        for item in extract_documents(documents, nlp, settings, index=index):
+        for item in extract_documents(documents, nlp, settings, index=index, stored=stored):
             progress.update(task, advance=1, name=Path(item.path).name)
             if isinstance(item, InputError):
                 failures.report(item.path, item.message)
@@ -329,10 +330,12 @@ def ingest(
     )
     reading = ReadSettings(input_format=_chosen(input_format), jsonl=fields)
 
-    def extract(index: SyndicationIndex | None) -> Iterator[ArticleRecord]:
+    def extract(
+        index: SyndicationIndex | None, stored: Callable[[str], bool] | None = None
+    ) -> Iterator[ArticleRecord]:
         return _extract_all(
             paths, failures, "ingesting", max_chars, _chosen(extractor), reading, dedup,
-            similarity, index,
+            similarity, index, stored,
         )  # fmt: skip
 
     _store(extract, db, failures, dedup, similarity)
@@ -340,7 +343,7 @@ def ingest(
 
 
 def _store(
-    extract: Callable[[SyndicationIndex | None], Iterator[ArticleRecord]],
+    extract: Callable[[SyndicationIndex | None, Callable[[str], bool]], Iterator[ArticleRecord]],
     db: str,
     failures: _Failures,
     dedup: bool,
@@ -349,14 +352,15 @@ def _store(
     """Extract into a database, each record in its own transaction; print what happened.
 
     ``extract`` is given the database's index of stored stories, so that copies of them
-    join their clusters.
+    join their clusters, and a test for texts stored already, which are not extracted
+    again: an interrupted ingest resumes where it stopped.
     """
     from onrecord.store.db import open_database
 
     outcomes: Counter[str] = Counter()
     with open_database(db) as database:
         index = database.syndication_index(similarity) if dedup else None
-        for record in extract(index):
+        for record in extract(index, database.has_article):
             try:
                 result = database.save_article(record)
             except Exception as exc:  # the transaction was rolled back; go on with the next
@@ -425,10 +429,12 @@ def fetch(
     failures = _Failures()
     documents = iter_url_documents(str(url_list), fetching, ReadSettings(max_bytes=max_bytes))
 
-    def extract(index: SyndicationIndex | None) -> Iterator[ArticleRecord]:
+    def extract(
+        index: SyndicationIndex | None, stored: Callable[[str], bool] | None = None
+    ) -> Iterator[ArticleRecord]:
         return _extract_all(
             documents, failures, "fetching", max_chars, _chosen(extractor), None, dedup,
-            similarity, index,
+            similarity, index, stored,
         )  # fmt: skip
 
     if db is None:
@@ -555,6 +561,54 @@ def quotes(
             table.add_row(speaker_cell, row.type, escape(row.snippet or row.content_text), article)
         Console().print(table)
         stderr.print(f"{len(rows)} quote(s)")
+
+
+@app.command()
+def quote(
+    quote_id: Annotated[int, typer.Argument(help="A quote id (from `onrecord quotes`).")],
+    db: DbOpt = DEFAULT_DB,
+    output: FormatOpt = OutputFormat.table,
+) -> None:
+    """Show where a statement was reported: first seen, every outlet, wording variants."""
+    from onrecord.query.provenance import statement_history
+
+    with _open_existing(db) as database:
+        history = statement_history(database, quote_id)
+    if history is None:
+        stderr.print(f"[bold red]error[/]: no quote {quote_id}", soft_wrap=True)
+        raise typer.Exit(2)
+    if output is not OutputFormat.table:
+        _write_json([history.to_dict()], output)
+        return
+    console = Console()
+    first = history.first
+    console.print(
+        f"[bold]{escape(first.speaker or '?')}[/]: {escape(first.content_text)}\n"
+        f"first seen {first.published or '(undated)'} in "
+        f"{escape(first.site or first.article_path)} — {escape(first.article_title or '')}\n"
+        f"{len(history.occurrences)} report(s) by {history.outlets} outlet(s)",
+        soft_wrap=True,
+    )
+    table = Table(title="reports", expand=True)
+    for column in ("date", "outlet", "quote", "article"):
+        table.add_column(column)
+    for item in history.occurrences:
+        table.add_row(
+            item.published or "",
+            escape(item.site or item.url or item.article_path),
+            f"{item.quote_id}",
+            escape(item.article_title or item.article_path),
+        )
+    console.print(table)
+    for variant in history.variants[1:]:
+        changes = [f"[red]-{escape(w)}[/]" for w in variant.dropped]
+        changes += [f"[green]+{escape(w)}[/]" for w in variant.added]
+        changes += [f"[yellow]{escape(a)} → {escape(b)}[/]" for a, b in variant.changed]
+        console.print(
+            f"variant ×{variant.occurrences}: {escape(variant.content_text)}\n  "
+            + (" ".join(changes) or "(punctuation only)"),
+            soft_wrap=True,
+        )
 
 
 @app.command()

@@ -25,6 +25,7 @@ from onrecord.clean.duplicates import DEFAULT_THRESHOLD, SyndicationIndex, signa
 from onrecord.models import ArticleRecord, Entity, Quote, Span, content_hash, span_text
 from onrecord.store.identity import PersonLinker, merge_persons, split_person
 from onrecord.store.migrations import migrate
+from onrecord.store.provenance import content_key, quote_cluster
 
 BUSY_TIMEOUT_MS = 5000
 """How long a connection waits for another writer's lock before giving up."""
@@ -190,10 +191,19 @@ class Database:
             )
             for position, quote in enumerate(record.quotes):
                 person_id = persons.get(quote.speaker) if quote.speaker else None
-                self._insert_quote(article_id, position, quote, record.text, person_id)
+                self._insert_quote(
+                    article_id, position, quote, record.text, person_id, record.cluster or digest
+                )
             for position, entity in enumerate(record.entities):
                 self._insert_entity(article_id, position, entity)
         return SaveResult("stored", article_id)
+
+    def has_article(self, digest: str) -> bool:
+        """Whether an article with this content hash is stored."""
+        row = self._conn.execute(
+            "SELECT 1 FROM articles WHERE content_hash = ?", (digest,)
+        ).fetchone()
+        return row is not None
 
     def merge_speakers(self, source: str, target: str) -> tuple[int, int]:
         """Merge the speaker called ``source`` into ``target``, for this and later articles.
@@ -279,13 +289,23 @@ class Database:
         return int(row[0])
 
     def _insert_quote(
-        self, article_id: int, position: int, quote: Quote, text: str, person_id: int | None
+        self,
+        article_id: int,
+        position: int,
+        quote: Quote,
+        text: str,
+        person_id: int | None,
+        article_cluster: str,
     ) -> None:
         speaker_id = self._speaker_id(quote.speaker) if quote.speaker else None
-        self._conn.execute(
+        content = span_text(text, quote.content)
+        key = content_key(content)
+        cluster = quote_cluster(self._conn, key, person_id, speaker_id, article_cluster)
+        cursor = self._conn.execute(
             "INSERT INTO quotes (article_id, position, start_offset, speaker_id, speaker_role,"
             " type, confidence, content, cue, source, content_text, cue_text, source_text,"
-            " extractor, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " extractor, person_id, content_key, cluster_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 position,
@@ -297,13 +317,17 @@ class Database:
                 _json(_span_list(quote.content)),
                 _json(_span_list(quote.cue)),
                 _json(_span_list(quote.source)),
-                span_text(text, quote.content),
+                content,
                 span_text(text, quote.cue) if quote.cue else None,
                 span_text(text, quote.source) if quote.source else None,
                 quote.extractor,
                 person_id,
+                key,
+                cluster,
             ),
         )
+        if cluster is None:
+            self._conn.execute("UPDATE quotes SET cluster_id = id WHERE id = ?", (_rowid(cursor),))
 
     def _insert_entity(self, article_id: int, position: int, entity: Entity) -> None:
         self._conn.execute(

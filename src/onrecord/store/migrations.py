@@ -209,10 +209,21 @@ CREATE TABLE person_corrections (
 );
 """
 
+_QUOTE_CLUSTERS_V4 = """
+-- Quote provenance (issue 5): the same statement by the same speaker in several articles
+-- (syndicated, or quoted again later with small variations) points at its first stored
+-- occurrence; that one points at itself.
+ALTER TABLE quotes ADD COLUMN cluster_id INTEGER REFERENCES quotes(id) ON DELETE SET NULL;
+-- The content's words, normalised, for comparing statements.
+ALTER TABLE quotes ADD COLUMN content_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX quotes_cluster_id ON quotes(cluster_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "schema", _SCHEMA_V1),
     Migration(2, "sources_and_clusters", _SOURCES_AND_CLUSTERS_V2),
     Migration(3, "persons", _PERSONS_V3),
+    Migration(4, "quote_clusters", _QUOTE_CLUSTERS_V4),
     # Append new migrations here: Migration(2, "short_name", "ALTER TABLE ...;"),
 ]
 """Every schema step, in order. Append only."""
