@@ -181,3 +181,17 @@ def test_corrections_refuse_unknown_and_ambiguous_names(db: Database) -> None:
     db.merge_speakers("Biden", "Hunter Biden")
     with pytest.raises(CorrectionError, match="2 speakers"):
         db.merge_speakers("Biden", "Joe Biden")  # "Biden" alone is not enough now
+
+
+def test_middle_initials_and_words_stuck_to_a_name(db: Database) -> None:
+    db.save_article(article([("Donald Trump", "Republican nominee")], context=("GOP",)))
+    db.save_article(article([("Donald J. Trump", None)]))
+    db.save_article(article([("Hillary Clinton", None)]))
+    db.save_article(article([("Crooked Hillary Clinton", None)]))
+    db.save_article(article([("Hillary Rodham Clinton", None)]))
+    db.save_article(article([("Donald Trump Jr.", None)], context=("GOP",)))
+    assert persons(db) == {
+        "Donald Trump": {"Donald Trump", "Donald J. Trump"},
+        "Hillary Clinton": {"Hillary Clinton", "Crooked Hillary Clinton", "Hillary Rodham Clinton"},
+        "Donald Trump Jr.": {"Donald Trump Jr."},
+    }

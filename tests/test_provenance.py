@@ -124,3 +124,12 @@ def test_an_identical_copy_elsewhere_is_another_report(reported: str) -> None:
         history = stored.history(statement.quote_id)
         assert history is not None and history.first.site == "Wire"
         assert history.first.published == "2026-03-10"
+
+
+def test_an_outlet_filter_shows_that_outlets_report(reported: str) -> None:
+    with onrecord.Record(reported) as record:
+        (row,) = record.quotes(speaker="olsen", outlet="courier")
+        assert row.site == "Courier" and "can't" in row.content_text
+        assert row.occurrences == 3 and row.outlets == 3
+        (earliest,) = record.quotes(speaker="olsen", about="basements")
+        assert earliest.site == "Herald"

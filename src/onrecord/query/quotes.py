@@ -178,11 +178,11 @@ def find_quotes(
         conditions.append("quotes_fts MATCH ?")
         params.append(match)
         sort_sql = "quotes_fts.rank"
-        order = "sort_key, id"
+        order_columns = ["sort_key", "id"]
     else:
         source = "quotes AS q"
         sort_sql = "coalesce(a.published, a.ingested_at)"
-        order = "sort_key, article_id, start_offset, position"
+        order_columns = ["sort_key", "article_id", "start_offset", "position"]
 
     if _given(query.speaker):
         persons, speakers = _matching_speakers(conn, str(query.speaker))
@@ -199,6 +199,9 @@ def find_quotes(
     article_where, article_params = article_conditions(query)
     conditions += article_where
     params += article_params
+    # Without filters on the articles, every report of a statement matches alike: show
+    # the earliest (marked when stored) without ranking reports against each other.
+    first_only = not article_where
     if query.type is not None:
         conditions.append("q.type = ?")
         params.append(query.type)
@@ -209,31 +212,37 @@ def find_quotes(
     # A statement reported by several outlets (or again later) is stored once per
     # occurrence, all in one quote cluster; it is listed once, at its first-seen
     # occurrence among those matching, with the number of outlets that carried it.
+    rank_sql = (
+        "1"
+        if first_only
+        else "row_number() OVER (PARTITION BY coalesce(q.cluster_id, q.id)"
+        " ORDER BY coalesce(a.published, a.ingested_at), a.id, q.position)"
+    )
+    if first_only:
+        conditions.append("q.first_report = 1")
     sql = (
-        "WITH hits AS (SELECT q.id AS id, coalesce(p.name, s.name) AS speaker,"
-        " q.speaker_role AS role,"
-        " q.type AS type, q.confidence AS confidence, q.content_text AS content,"
-        " q.cue_text AS cue, q.source_text AS source, a.title AS title, a.path AS path,"
-        " a.site AS site, a.published AS published,"
-        " coalesce(q.cluster_id, q.id) AS statement,"
-        " row_number() OVER (PARTITION BY coalesce(q.cluster_id, q.id)"
-        " ORDER BY coalesce(a.published, a.ingested_at), a.id, q.position) AS copy_rank,"
+        "WITH hits AS (SELECT q.id AS id, coalesce(q.cluster_id, q.id) AS statement,"
+        f" {rank_sql} AS copy_rank,"
         f" {sort_sql} AS sort_key, a.id AS article_id, q.start_offset AS start_offset,"
         " q.position AS position"
         f" FROM {source}"
         " JOIN articles AS a ON a.id = q.article_id"
-        " LEFT JOIN speakers AS s ON s.id = q.speaker_id"
-        " LEFT JOIN persons AS p ON p.id = q.person_id"
         + (" WHERE " + " AND ".join(conditions) if conditions else "")
-        + ") SELECT id, speaker, role, type, confidence, content, cue, source, title, path,"
-        " site, published,"
+        + "), top AS (SELECT * FROM hits WHERE copy_rank = 1"
+        f" ORDER BY {', '.join(order_columns)} LIMIT ?)"
+        # Names, texts and counts only for the rows shown.
+        " SELECT q.id, coalesce(p.name, s.name), q.speaker_role, q.type, q.confidence,"
+        " q.content_text, q.cue_text, q.source_text, a.title, a.path, a.site, a.published,"
         " (SELECT count(DISTINCT coalesce(src.site, src.url, src.path))"
         "  FROM quotes AS o JOIN article_sources AS src ON src.article_id = o.article_id"
-        "  WHERE o.cluster_id = hits.statement) AS outlets,"
+        "  WHERE o.cluster_id = top.statement),"
         " (SELECT count(*) FROM quotes AS o JOIN article_sources AS src"
-        "  ON src.article_id = o.article_id WHERE o.cluster_id = hits.statement),"
-        " statement"
-        f" FROM hits WHERE copy_rank = 1 ORDER BY {order} LIMIT ?"
+        "  ON src.article_id = o.article_id WHERE o.cluster_id = top.statement),"
+        " top.statement"
+        " FROM top JOIN quotes AS q ON q.id = top.id JOIN articles AS a ON a.id = q.article_id"
+        " LEFT JOIN speakers AS s ON s.id = q.speaker_id"
+        " LEFT JOIN persons AS p ON p.id = q.person_id"
+        f" ORDER BY {', '.join('top.' + c for c in order_columns)}"
     )
     rows = conn.execute(sql, [*params, -1 if limit is None else limit]).fetchall()
     snippets = _snippets(conn, match, [int(row[0]) for row in rows]) if searching else {}
@@ -276,8 +285,8 @@ def article_conditions(query: QuoteFilter) -> tuple[list[str], list[Any]]:
     params: list[Any] = []
     if _given(query.outlet):
         conditions.append(
-            "EXISTS (SELECT 1 FROM article_sources AS o WHERE o.article_id = a.id AND"
-            " (instr(lower(o.site), lower(?)) > 0 OR instr(lower(o.url), lower(?)) > 0))"
+            "a.id IN (SELECT article_id FROM article_sources"
+            " WHERE instr(lower(site), lower(?)) > 0 OR instr(lower(url), lower(?)) > 0)"
         )
         params += [str(query.outlet).strip()] * 2
     if _given(query.since):
@@ -289,8 +298,7 @@ def article_conditions(query: QuoteFilter) -> tuple[list[str], list[Any]]:
         params += [len(until), until]
     if _given(query.entity):
         conditions.append(
-            "EXISTS (SELECT 1 FROM entities AS e WHERE e.article_id = a.id AND"
-            " instr(lower(e.canonical), lower(?)) > 0)"
+            "a.id IN (SELECT article_id FROM entities WHERE instr(lower(canonical), lower(?)) > 0)"
         )
         params.append(str(query.entity).strip())
     return conditions, params

@@ -803,6 +803,69 @@ def eval_polnear(
     failures.exit()
 
 
+@eval_app.command("identity")
+def eval_identity(
+    corpus: Annotated[
+        Path, typer.Argument(help="The PolNeAR folder holding the dev/ and train/ splits.")
+    ],
+    gold: Annotated[Path, typer.Option(help="The identity gold file (JSON lines).")] = Path(
+        "eval/speaker_identity.jsonl"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    extractor: ExtractorOpt = None,
+) -> None:
+    """Score speakers linked across articles: pairwise merge precision and recall."""
+    from onrecord.eval.identity import load_identity_gold, score_identity
+
+    try:
+        items = load_identity_gold(gold)
+    except (OSError, ValueError) as exc:
+        stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    paths = {
+        (item.split, item.article): corpus / item.split / "text" / item.article for item in items
+    }
+    missing = [str(path) for path in paths.values() if not path.is_file()]
+    if missing:
+        stderr.print(
+            f"[bold red]error[/]: gold articles not found: {escape(', '.join(missing[:3]))}",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    failures = _Failures()
+    records = [
+        (Path(record.path).name, record)
+        for record in _extract_all(
+            [str(path) for path in sorted(paths.values())],
+            failures,
+            "extracting",
+            DEFAULT_MAX_ANALYSED_CHARS,
+            _chosen(extractor),
+        )
+    ]
+    scores = score_identity(items, records)
+    if as_json:
+        _write_json([scores.to_dict()], OutputFormat.json)
+    else:
+        summary = scores.to_dict()
+        stderr.print(
+            f"mentions {summary['mentions']}, matched to a quote {summary['matched']}, "
+            f"linked to a person {summary['linked']} (coverage {summary['coverage']:.3f})"
+        )
+        Console().print(
+            f"cross-article pairs: predicted same {summary['pairs_predicted_same']}, "
+            f"truly same {summary['pairs_truly_same']}, correct {summary['pairs_correct']}\n"
+            f"pairwise merge precision {scores.precision:.4f}, recall {scores.recall:.4f}"
+        )
+        for wrong in summary["wrong_merges"]:
+            Console().print(
+                f"  merged apart people: {' / '.join(wrong['persons'])} ({wrong['pairs']} pairs)"
+            )
+        for missed in summary["missed_merges"]:
+            Console().print(f"  not merged: {missed['person']} ({missed['pairs']} pairs)")
+    failures.exit()
+
+
 @eval_app.command("speakers")
 def eval_speakers(
     directory: Annotated[

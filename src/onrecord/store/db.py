@@ -25,7 +25,7 @@ from onrecord.clean.duplicates import DEFAULT_THRESHOLD, SyndicationIndex, signa
 from onrecord.models import ArticleRecord, Entity, Quote, Span, content_hash, span_text
 from onrecord.store.identity import PersonLinker, merge_persons, split_person
 from onrecord.store.migrations import migrate
-from onrecord.store.provenance import content_key, quote_cluster
+from onrecord.store.provenance import content_key, mark_first_report, quote_cluster
 
 BUSY_TIMEOUT_MS = 5000
 """How long a connection waits for another writer's lock before giving up."""
@@ -192,7 +192,13 @@ class Database:
             for position, quote in enumerate(record.quotes):
                 person_id = persons.get(quote.speaker) if quote.speaker else None
                 self._insert_quote(
-                    article_id, position, quote, record.text, person_id, record.cluster or digest
+                    article_id,
+                    position,
+                    quote,
+                    record.text,
+                    person_id,
+                    record.cluster or digest,
+                    record.published or now,
                 )
             for position, entity in enumerate(record.entities):
                 self._insert_entity(article_id, position, entity)
@@ -296,6 +302,7 @@ class Database:
         text: str,
         person_id: int | None,
         article_cluster: str,
+        dated: str,
     ) -> None:
         speaker_id = self._speaker_id(quote.speaker) if quote.speaker else None
         content = span_text(text, quote.content)
@@ -326,8 +333,11 @@ class Database:
                 cluster,
             ),
         )
+        quote_id = _rowid(cursor)
         if cluster is None:
-            self._conn.execute("UPDATE quotes SET cluster_id = id WHERE id = ?", (_rowid(cursor),))
+            self._conn.execute("UPDATE quotes SET cluster_id = id WHERE id = ?", (quote_id,))
+        else:
+            mark_first_report(self._conn, cluster, quote_id, dated)
 
     def _insert_entity(self, article_id: int, position: int, entity: Entity) -> None:
         self._conn.execute(

@@ -30,6 +30,7 @@ MIN_EVIDENCE = 2
 """Evidence score from which a surname joins a known person (a role match scores 2,
 each shared organisation or place 1)."""
 
+_SUFFIX = re.compile(r"jr|sr|ii|iii|iv")
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|lord|lady|rev)\.?\s+", re.I)
 _SECOND_RANK = frozenset({"vice", "deputy", "assistant", "associate", "under", "junior", "shadow"})
 _ROLE_STOP = {"the", "of", "a", "an", "and", "for", "former", "then", "now", "new", "acting"}
@@ -48,6 +49,8 @@ def name_key(name: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _HONORIFIC.sub("", text.strip())
     words = re.findall(r"[^\W_]+", text.casefold())
+    if len(words) > 2:  # middle initials: "donald j trump" is "donald trump"
+        words = [w for i, w in enumerate(words) if len(w) > 1 or i in (0, len(words) - 1)]
     return " ".join(words)
 
 
@@ -176,6 +179,13 @@ class PersonLinker:
             same_name = self._candidates_with_key(key, mention)
             if same_name:
                 return same_name[0].person_id  # best evidence first
+            # "Hillary Rodham Clinton", or a word the tagger took into the name ("Crooked
+            # Hillary Clinton"): a known person's first and last name, in that order.
+            for shorter in dict.fromkeys([f"{words[0]} {words[-1]}", " ".join(words[-2:])]):
+                if len(words) > 2 and not _SUFFIX.fullmatch(words[-1]):
+                    known = self._candidates_with_key(shorter, mention)
+                    if known:
+                        return known[0].person_id
         surname = words[-1]
         candidates = [
             c for c in self._candidates_by_surname(surname, mention) if c.score >= MIN_EVIDENCE

@@ -216,7 +216,11 @@ _QUOTE_CLUSTERS_V4 = """
 ALTER TABLE quotes ADD COLUMN cluster_id INTEGER REFERENCES quotes(id) ON DELETE SET NULL;
 -- The content's words, normalised, for comparing statements.
 ALTER TABLE quotes ADD COLUMN content_key TEXT NOT NULL DEFAULT '';
+-- 1 on the earliest-dated report of each statement: what a listing shows.
+ALTER TABLE quotes ADD COLUMN first_report INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX quotes_cluster_id ON quotes(cluster_id);
+CREATE INDEX quotes_article_id ON quotes(article_id);
+CREATE INDEX articles_date ON articles(coalesce(published, ingested_at));
 """
 
 MIGRATIONS: list[Migration] = [

@@ -104,3 +104,30 @@ def quote_cluster(
         if same_statement(key, str(other)):
             return int(cluster)
     return None
+
+
+def mark_first_report(conn: sqlite3.Connection, cluster: int, quote_id: int, dated: str) -> None:
+    """Keep ``first_report`` on the earliest-dated report of a statement.
+
+    Args:
+        conn: The connection, inside the write transaction.
+        cluster: The statement's cluster id.
+        quote_id: A report just added to it (stored with ``first_report`` = 1).
+        dated: Its article's date.
+    """
+    row = conn.execute(
+        "SELECT q.id, coalesce(a.published, a.ingested_at) FROM quotes AS q"
+        " JOIN articles AS a ON a.id = q.article_id"
+        " WHERE q.cluster_id = ? AND q.first_report = 1 AND q.id != ?"
+        " ORDER BY coalesce(a.published, a.ingested_at), q.id LIMIT 1",
+        (cluster, quote_id),
+    ).fetchone()
+    if row is None:
+        return
+    if dated < str(row[1]):
+        conn.execute(
+            "UPDATE quotes SET first_report = 0 WHERE cluster_id = ? AND id != ?",
+            (cluster, quote_id),
+        )
+    else:
+        conn.execute("UPDATE quotes SET first_report = 0 WHERE id = ?", (quote_id,))
