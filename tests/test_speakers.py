@@ -297,3 +297,31 @@ def test_rutte_every_speaker_resolved(rutte: ArticleRecord) -> None:
     for quote in rutte.quotes:
         assert quote.speaker == "Mark Rutte"
         assert quote.speaker_role == "NATO Secretary General"
+
+
+def test_the_younger_and_the_elder_namesake(nlp: Language) -> None:
+    record = extract_paragraphs(
+        nlp,
+        "Trumps at the convention",
+        "Donald J. Trump accepted the nomination on Thursday in Cleveland before a large crowd.",
+        "His son Donald Trump Jr. spoke on Tuesday night to the delegates in the arena.",
+        '"We are proud of our father," the younger Mr. Trump said after the speech.',
+        '"I am proud of my children," the elder Mr. Trump said on Friday.',
+        "Trump said he would win.",
+    )
+    assert [q.speaker for q in record.quotes] == [
+        "Donald J. Trump",
+        "Donald Trump Jr.",
+        "Donald J. Trump",
+        "Donald J. Trump",
+    ]
+
+
+def test_a_namesake_the_tagger_missed_is_still_a_person(nlp: Language) -> None:
+    record = extract_paragraphs(
+        nlp,
+        "Ivanka Trump champions working moms",
+        "Ivanka Trump, Donald Trump's eldest daughter, spoke about her clothing company.",
+        "Trump said her company offers paid leave to every employee in New York.",
+    )
+    assert record.quotes[-1].speaker == "Ivanka Trump"

@@ -143,6 +143,13 @@ class ArticleEntities:
                 else:
                     others.append((ent, span, paragraph))
         surnames = {words[-1].lower() for m in mentions if len(words := _name_tokens(m.ent)) > 1}
+        missed = self._missed_namesakes(mentions, surnames)
+        if missed:
+            mentions += missed
+            taken = [m.span for m in missed]
+            others = [
+                o for o in others if not any(o[1][0] < t[1] and t[0] < o[1][1] for t in taken)
+            ]
         for ent, span, paragraph in others:
             if _mistagged_surname(ent, surnames):
                 # "Biden's advisers" tagged GPE in an article about Joe Biden.
@@ -157,6 +164,41 @@ class ArticleEntities:
                 if role and role not in [r for _, r in person.roles]:
                     person.roles.append((mention.span[0], role))
                 self._gender_from_honorific(person, mention)
+
+    def _missed_namesakes(
+        self, mentions: list[PersonMention], surnames: set[str]
+    ) -> list[PersonMention]:
+        """Full names the tagger missed that share a surname with a named person.
+
+        "Ivanka Trump" in an article that names Donald Trump is often tagged "Ivanka"
+        PRODUCT and "Trump" ORG; a known first name followed by the surname of a person
+        the article names is that person's namesake, and the bare surnames after it must
+        be able to mean her.
+        """
+        if not surnames:
+            return []
+        genders = first_name_genders()
+        known = {m.span for m in mentions}
+        found: list[PersonMention] = []
+        for paragraph in self.parsed.paragraphs:
+            doc = paragraph.doc
+            for token in doc[:-1]:
+                after = doc[token.i + 1]
+                if not (
+                    token.text[:1].isupper()
+                    and token.lower_ in genders
+                    and after.text[:1].isupper()
+                    and after.pos_ == "PROPN"
+                    and _key(after.text) in surnames
+                ):
+                    continue
+                ent = SpacySpan(doc, token.i, token.i + 2, label="PERSON")
+                span = (paragraph.offset + ent.start_char, paragraph.offset + ent.end_char)
+                if any(k[0] < span[1] and span[0] < k[1] for k in known):
+                    continue
+                found.append(PersonMention(span, ent, paragraph))
+                known.add(span)
+        return found
 
     def _add_other(self, ent: SpacySpan, span: Span) -> None:
         canonical = _clean_name(ent)
@@ -173,11 +215,11 @@ class ArticleEntities:
         full_names: dict[str, list[list[str]]] = {}
         for mention in mentions:
             words = _name_tokens(mention.ent)
-            full_names.setdefault(_key(words[-1]), []).append(words)
+            full_names.setdefault(_key(_surname_of(words)), []).append(words)
         by_key: dict[str, Person] = {}
         for mention in mentions:
             words = _name_tokens(mention.ent)
-            surname = _key(words[-1])
+            surname = _key(_surname_of(words))
             candidates = [w for w in full_names[surname] if len(w) > 1]
             if len(words) > 1:
                 key = " ".join(words).lower()
@@ -190,7 +232,8 @@ class ArticleEntities:
                     key, canonical = " ".join(best).lower(), " ".join(best)
             else:
                 firsts = {w[0].lower() for w in candidates}
-                if len(firsts) == 1:
+                generations = {bool(_JUNIOR.fullmatch(w[-1])) for w in candidates}
+                if len(firsts) == 1 and len(generations) == 1:
                     best = max(candidates, key=len)
                     key, canonical = " ".join(best).lower(), " ".join(best)
                 elif candidates:
@@ -232,6 +275,12 @@ class ArticleEntities:
                 if genders.get(n[2].canonical.split()[0].lower()) in (None, honorific)
             ]
             named = agreeing  # "Mr. Obama" is not Michelle Obama, even if she is the only one
+        generation = _generation_before(mention.ent)
+        if generation is not None:
+            # "the younger Mr. Trump": the namesake with (or without) a "Jr." is meant.
+            junior = [n for n in named if _JUNIOR.fullmatch(n[2].canonical.split()[-1])]
+            senior = [n for n in named if not _JUNIOR.fullmatch(n[2].canonical.split()[-1])]
+            named = (junior if generation == "younger" else senior) or named
         if not named:
             return None
         _, key, person = min(named, key=lambda n: n[0])
@@ -345,12 +394,19 @@ class ArticleEntities:
     # -- lookups and output -------------------------------------------------------------
 
     def person_at(self, span: Span) -> Person | None:
-        """Return the person with a mention overlapping ``span``."""
+        """Return the person with a mention overlapping ``span``; the last one if several.
+
+        English puts the head of a phrase last: in "Clinton campaign manager Robby Mook"
+        or "Trump's adviser Jason Miller" the speaker is the name at the end.
+        """
+        best: tuple[int, int, Person] | None = None
         for person in self.people:
             for mention in person.mentions:
                 if mention.span[0] < span[1] and span[0] < mention.span[1]:
-                    return person
-        return None
+                    key = (min(mention.span[1], span[1]), mention.span[1] - mention.span[0])
+                    if best is None or key > best[:2]:
+                        best = (key[0], key[1], person)
+        return best[2] if best is not None else None
 
     def person_named(self, name: str) -> Person | None:
         """Return the person whose canonical name or surname matches ``name``."""
@@ -401,6 +457,26 @@ def _mistagged_surname(ent: SpacySpan, surnames: set[str]) -> bool:
         and words[0].lower() in surnames
         and all(t.pos_ == "PROPN" for t in ent if not t.is_punct and t.dep_ != "case")
     )
+
+
+_JUNIOR = re.compile(r"(?:Jr|Junior|Sr|II|III|IV)\.?")
+_YOUNGER = {"younger": "younger", "junior": "younger", "elder": "elder", "older": "elder"}
+
+
+def _surname_of(words: list[str]) -> str:
+    """The surname of a name: its last word, or the one before "Jr.", "III", ..."""
+    if len(words) > 2 and _JUNIOR.fullmatch(words[-1]):
+        return words[-2]
+    return words[-1]
+
+
+def _generation_before(ent: SpacySpan) -> str | None:
+    """Return "younger" or "elder" when it comes just before a name, else None."""
+    doc = ent.doc
+    i = ent.start - 1
+    while i >= 0 and doc[i].lower_.rstrip(".") in {"mr", "mrs", "ms", "miss"}:
+        i -= 1
+    return _YOUNGER.get(doc[i].lower_) if i >= 0 else None
 
 
 def _honorific_gender(ent: SpacySpan) -> str | None:

@@ -24,8 +24,9 @@ from onrecord.models import ArticleRecord
 
 LINKED_LABELS = ("PERSON", "ORG")
 """Entity labels whose names identify someone across articles."""
-CONTEXT_LABELS = ("ORG", "GPE", "NORP")
-"""Entity labels kept as evidence of who a person is."""
+CONTEXT_LABELS = ("ORG", "GPE", "NORP", "PERSON")
+"""Entity labels kept as evidence of who a person is: the organisations, places, groups
+and other people named beside them."""
 MIN_EVIDENCE = 2
 """Evidence score from which a surname joins a known person (a role match scores 2,
 each shared organisation or place 1)."""
@@ -124,7 +125,10 @@ def article_mentions(record: ArticleRecord) -> dict[str, Mention]:
         if quote.speaker_role:
             mention.roles.add(quote.speaker_role)
     for mention in mentions.values():
-        mention.context = context - {mention.key}
+        surname = mention.key.split()[-1]
+        mention.context = {
+            term for term in context if term != mention.key and term.split()[-1] != surname
+        }
     return mentions
 
 
@@ -133,6 +137,7 @@ class _Candidate:
     person_id: int
     name: str
     score: int
+    weight: int = 0
 
 
 class PersonLinker:
@@ -195,7 +200,9 @@ class PersonLinker:
             # another first name).
             candidates = [c for c in candidates if self._known_by_surname_only(c.person_id)]
         if len(candidates) == 1 or (
-            len(candidates) > 1 and candidates[0].score > candidates[1].score
+            len(candidates) > 1
+            and (candidates[0].score, candidates[0].weight)
+            > (candidates[1].score, 2 * candidates[1].weight)
         ):
             chosen = candidates[0]
             if len(words) > 1 and len(words) >= len(name_key(chosen.name).split()):
@@ -271,15 +278,17 @@ class PersonLinker:
                 )
             ]
             terms = {
-                str(r[0])
+                str(r[0]): int(r[1])
                 for r in self._conn.execute(
-                    "SELECT term FROM person_context WHERE person_id = ?", (person_id,)
+                    "SELECT term, n FROM person_context WHERE person_id = ?", (person_id,)
                 )
             }
+            shared = mention.context & terms.keys()
             score = 2 if any(roles_match(a, b) for a in roles for b in mention.roles) else 0
-            score += min(len(terms & mention.context), 3)
-            scored.append(_Candidate(person_id, str(name), score))
-        scored.sort(key=lambda c: (-c.score, c.person_id))
+            score += min(len(shared), 3)
+            weight = sum(terms[t] for t in shared)
+            scored.append(_Candidate(person_id, str(name), score, weight))
+        scored.sort(key=lambda c: (-c.score, -c.weight, c.person_id))
         return scored
 
     def _create(self, name: str) -> int:
