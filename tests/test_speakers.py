@@ -325,3 +325,18 @@ def test_a_namesake_the_tagger_missed_is_still_a_person(nlp: Language) -> None:
         "Trump said her company offers paid leave to every employee in New York.",
     )
     assert record.quotes[-1].speaker == "Ivanka Trump"
+
+
+def test_a_name_that_modifies_a_noun_is_not_the_speaker(nlp: Language) -> None:
+    record = extract_paragraphs(
+        nlp,
+        "Convention night",
+        "Donald J. Trump accepted the nomination in Cleveland on Thursday night.",
+        "Gov. Chris Christie of New Jersey, a Trump ally, said the party was united behind him.",
+        "Clinton campaign manager Robby Mook said the speech was dark and divisive.",
+        "His son Donald Jr. announced the votes of the New York delegation on Tuesday.",
+        '"It is a movement," said the younger Mr. Trump.',
+    )
+    speakers = [q.speaker for q in record.quotes]
+    assert "Chris Christie" in speakers and "Robby Mook" in speakers
+    assert speakers[-1] == "Donald Trump Jr."

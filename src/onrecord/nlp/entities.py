@@ -43,6 +43,8 @@ class PersonMention:
     span: Span
     ent: SpacySpan
     paragraph: ParsedParagraph
+    name: list[str] | None = None
+    """The name's words when the article implies more than it writes ("Donald Jr.")."""
 
     @property
     def root(self) -> Token:
@@ -216,9 +218,23 @@ class ArticleEntities:
         for mention in mentions:
             words = _name_tokens(mention.ent)
             full_names.setdefault(_key(_surname_of(words)), []).append(words)
-        by_key: dict[str, Person] = {}
+        # "His son Donald Jr.": a first name and a suffix take the surname of the one
+        # person with that first name ("Donald Trump Jr." beside Donald Trump).
         for mention in mentions:
             words = _name_tokens(mention.ent)
+            if len(words) == 2 and _JUNIOR.fullmatch(words[1]):
+                fathers = {
+                    _surname_of(w)
+                    for named in full_names.values()
+                    for w in named
+                    if len(w) > 1 and w[0] == words[0] and not _JUNIOR.fullmatch(w[-1])
+                }
+                if len(fathers) == 1:
+                    mention.name = [words[0], fathers.pop(), words[1]]
+                    full_names.setdefault(_key(mention.name[1]), []).append(mention.name)
+        by_key: dict[str, Person] = {}
+        for mention in mentions:
+            words = mention.name or _name_tokens(mention.ent)
             surname = _key(_surname_of(words))
             candidates = [w for w in full_names[surname] if len(w) > 1]
             if len(words) > 1:
@@ -394,19 +410,25 @@ class ArticleEntities:
     # -- lookups and output -------------------------------------------------------------
 
     def person_at(self, span: Span) -> Person | None:
-        """Return the person with a mention overlapping ``span``; the last one if several.
+        """Return the person a mention overlapping ``span`` names.
 
-        English puts the head of a phrase last: in "Clinton campaign manager Robby Mook"
-        or "Trump's adviser Jason Miller" the speaker is the name at the end.
+        A name that only modifies another noun ("a Trump ally", "Clinton campaign
+        manager Robby Mook", "Mr. Trump's former campaign manager, Corey Lewandowski")
+        is not the one meant while another name is there; of the others, English puts
+        the head of a phrase last, so the last one wins.
         """
-        best: tuple[int, int, Person] | None = None
+        best: tuple[int, int, int, Person] | None = None
         for person in self.people:
             for mention in person.mentions:
                 if mention.span[0] < span[1] and span[0] < mention.span[1]:
-                    key = (min(mention.span[1], span[1]), mention.span[1] - mention.span[0])
-                    if best is None or key > best[:2]:
-                        best = (key[0], key[1], person)
-        return best[2] if best is not None else None
+                    key = (
+                        0 if _modifies_a_noun(mention) else 1,
+                        min(mention.span[1], span[1]),
+                        mention.span[1] - mention.span[0],
+                    )
+                    if best is None or key > best[:3]:
+                        best = (*key, person)
+        return best[3] if best is not None else None
 
     def person_named(self, name: str) -> Person | None:
         """Return the person whose canonical name or surname matches ``name``."""
@@ -461,6 +483,14 @@ def _mistagged_surname(ent: SpacySpan, surnames: set[str]) -> bool:
 
 _JUNIOR = re.compile(r"(?:Jr|Junior|Sr|II|III|IV)\.?")
 _YOUNGER = {"younger": "younger", "junior": "younger", "elder": "elder", "older": "elder"}
+
+
+def _modifies_a_noun(mention: PersonMention) -> bool:
+    """Whether a name is a possessive or a compound in front of another noun."""
+    root = mention.root
+    return root.dep_ in ("poss", "compound", "amod", "nmod") and not (
+        mention.ent.start <= root.head.i < mention.ent.end
+    )
 
 
 def _surname_of(words: list[str]) -> str:

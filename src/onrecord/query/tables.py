@@ -33,6 +33,8 @@ QUOTE_COLUMNS = [
     Column("site", "string"),
     Column("published", "string"),
     Column("outlets", "int"),
+    Column("occurrences", "int"),
+    Column("cluster_id", "int"),
 ]
 SPEAKER_COLUMNS = [
     Column("person_id", "int"),
