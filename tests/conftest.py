@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,37 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared"
 GEN_TEST_DATA = os.environ.get("ONRECORD_GEN_TEST_DATA") == "1"
+
+
+POSTGRES_SERVER = os.environ.get("ONRECORD_TEST_POSTGRES")
+"""A PostgreSQL server URL the tests may create databases on (``.ci/run`` starts one)."""
+ENGINES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each engine: an SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "news.db")
+        return
+    if not POSTGRES_SERVER:
+        pytest.skip(
+            "needs a PostgreSQL server: set ONRECORD_TEST_POSTGRES=postgresql://... "
+            "(.ci/run starts one)"
+        )
+    import uuid
+
+    import psycopg
+
+    name = f"onrecord_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    base, _, _ = POSTGRES_SERVER.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def shared_path(*parts: str) -> Path:

@@ -213,3 +213,40 @@ def test_a_copy_ingested_later_joins_the_stored_story(runner: CliRunner, tmp_pat
         runner.invoke(app, ["quotes", "--db", apart, "--speaker", "doyle", "-f", "jsonl"]).stdout
     )
     assert rows and all(r["outlets"] == 2 and r["occurrences"] == 2 for r in rows)
+
+
+def test_ingest_search_and_export_on_each_engine(
+    runner: CliRunner, database_url: str, tmp_path: Path
+) -> None:
+    ingested = runner.invoke(app, ["ingest", str(HARBOUR_HTML), "--db", database_url])
+    assert ingested.exit_code == 0, ingested.output
+    assert "1 article(s) stored" in ingested.stderr
+    again = runner.invoke(app, ["ingest", str(HARBOUR_HTML), "--db", database_url])
+    assert "1 unchanged" in again.stderr
+    found = _records(
+        runner.invoke(
+            app,
+            [
+                "quotes",
+                "--db",
+                database_url,
+                "--speaker",
+                "olsen",
+                "--about",
+                "basements",
+                "-f",
+                "jsonl",
+            ],
+        ).stdout
+    )
+    assert len(found) == 1 and "[basements]" in found[0]["snippet"]
+    people = _records(runner.invoke(app, ["speakers", "--db", database_url, "-f", "jsonl"]).stdout)
+    assert {"Margaret Olsen", "Tom Becker", "Daniel Mwangi"} <= {p["name"] for p in people}
+    out = tmp_path / "quotes.parquet"
+    exported = runner.invoke(app, ["export", "quotes", "--db", database_url, "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    import pandas
+
+    assert len(pandas.read_parquet(out)) == len(
+        _records(runner.invoke(app, ["quotes", "--db", database_url, "-f", "jsonl"]).stdout)
+    )

@@ -39,8 +39,8 @@ def article(
 
 
 @pytest.fixture
-def db() -> Iterator[Database]:
-    with open_database(":memory:") as database:
+def db(database_url: str) -> Iterator[Database]:
+    with open_database(database_url) as database:
         yield database
 
 

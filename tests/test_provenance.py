@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -48,9 +47,9 @@ def test_word_diff_shows_what_changed() -> None:
 
 
 @pytest.fixture
-def reported(tmp_path: Path) -> str:
+def reported(database_url: str) -> str:
     """The same statement in three outlets over three days, one of them misquoting it."""
-    path = str(tmp_path / "news.db")
+    path = database_url
     wordings = [
         ("2026-03-12", "Gazette", ORIGINAL),
         ("2026-03-13", "Courier", "We can't keep pumping out the same basements every winter"),

@@ -77,8 +77,8 @@ def okafor_record() -> ArticleRecord:
 
 
 @pytest.fixture
-def db() -> Iterator[Database]:
-    with open_database(":memory:") as database:
+def db(database_url: str) -> Iterator[Database]:
+    with open_database(database_url) as database:
         # Saved newest first, so that the date order below is not just insertion order.
         database.save_article(okafor_record())
         database.save_article(berg_record())

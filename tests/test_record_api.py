@@ -20,8 +20,8 @@ from test_identity import article
 
 
 @pytest.fixture
-def news_db(tmp_path: Path) -> str:
-    path = str(tmp_path / "news.db")
+def news_db(database_url: str) -> str:
+    path = database_url
     with open_database(path) as db:
         first = article(
             [("Mark Rutte", "Prime Minister of the Netherlands")],

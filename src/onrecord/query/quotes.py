@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from onrecord.models import QuoteType
 from onrecord.store.db import Database
+from onrecord.store.engine import Connection
 from onrecord.store.identity import name_key
 
 SNIPPET_OPEN = "["
@@ -73,6 +73,30 @@ class QuoteRow:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict with one key per field."""
         return asdict(self)
+
+
+def pg_tsquery(text: str) -> str | None:
+    """Turn free text into a PostgreSQL ``to_tsquery`` string that cannot be a syntax error.
+
+    The same rules as ``fts_query``: every word must occur (``&``), a term ending in
+    ``*`` is a prefix (``:*``), characters other than letters and digits only separate
+    words.
+
+    Args:
+        text: What the user typed.
+
+    Returns:
+        The query, or ``None`` when no word is left.
+    """
+    terms: list[str] = []
+    for raw in text.split():
+        words = re.findall(r"[^\W_]+", raw)
+        if not words:
+            continue
+        if raw.endswith("*"):
+            words[-1] += ":*"
+        terms.extend(words)
+    return " & ".join(terms) if terms else None
 
 
 def fts_query(text: str) -> str | None:
@@ -169,15 +193,23 @@ def find_quotes(
     params: list[Any] = []
 
     searching = _given(query.search)
+    postgres = db.dialect == "postgresql"
     match: str | None = None
+    select_params: list[Any] = []  # parameters of the SELECT list, which comes first
     if searching:
-        match = fts_query(query.search or "")
+        match = (pg_tsquery if postgres else fts_query)(query.search or "")
         if match is None:
             return []
-        source = "quotes_fts JOIN quotes AS q ON q.id = quotes_fts.rowid"
-        conditions.append("quotes_fts MATCH ?")
+        if postgres:
+            source = "quotes AS q"
+            conditions.append("q.content_tsv @@ to_tsquery('english', onrecord_unaccent(?))")
+            sort_sql = "-ts_rank(q.content_tsv, to_tsquery('english', onrecord_unaccent(?)))"
+            select_params.append(match)
+        else:
+            source = "quotes_fts JOIN quotes AS q ON q.id = quotes_fts.rowid"
+            conditions.append("quotes_fts MATCH ?")
+            sort_sql = "quotes_fts.rank"
         params.append(match)
-        sort_sql = "quotes_fts.rank"
         order_columns = ["sort_key", "id"]
     else:
         source = "quotes AS q"
@@ -189,8 +221,9 @@ def find_quotes(
         if not persons and not speakers:
             return []
         conditions.append(
-            "(q.person_id IN (SELECT value FROM json_each(?))"
-            " OR (q.person_id IS NULL AND q.speaker_id IN (SELECT value FROM json_each(?))))"
+            "(q.person_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))"
+            " OR (q.person_id IS NULL"
+            " AND q.speaker_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))))"
         )
         params += [json.dumps(persons), json.dumps(speakers)]
     if _given(query.role):
@@ -229,7 +262,7 @@ def find_quotes(
         " JOIN articles AS a ON a.id = q.article_id"
         + (" WHERE " + " AND ".join(conditions) if conditions else "")
         + "), top AS (SELECT * FROM hits WHERE copy_rank = 1"
-        f" ORDER BY {', '.join(order_columns)} LIMIT ?)"
+        f" ORDER BY {', '.join(order_columns)}{' LIMIT ?' if limit is not None else ''})"
         # Names, texts and counts only for the rows shown.
         " SELECT q.id, coalesce(p.name, s.name), q.speaker_role, q.type, q.confidence,"
         " q.content_text, q.cue_text, q.source_text, a.title, a.path, a.site, a.published,"
@@ -244,8 +277,10 @@ def find_quotes(
         " LEFT JOIN persons AS p ON p.id = q.person_id"
         f" ORDER BY {', '.join('top.' + c for c in order_columns)}"
     )
-    rows = conn.execute(sql, [*params, -1 if limit is None else limit]).fetchall()
-    snippets = _snippets(conn, match, [int(row[0]) for row in rows]) if searching else {}
+    limits = [limit] if limit is not None else []
+    rows = conn.execute(sql, [*select_params, *params, *limits]).fetchall()
+    ids = [int(row[0]) for row in rows]
+    snippets = _snippets(conn, postgres, match, ids) if searching else {}
     return [
         QuoteRow(
             quote_id=int(row[0]),
@@ -315,7 +350,7 @@ def _iso_date(value: str, name: str) -> str:
     return text
 
 
-def _matching_speakers(conn: sqlite3.Connection, needle: str) -> tuple[list[int], list[int]]:
+def _matching_speakers(conn: Connection, needle: str) -> tuple[list[int], list[int]]:
     """Persons (by name or alias) and written speaker names containing the needle."""
     # SQLite's lower()/LIKE fold ASCII only; compare in Python so "ólafur" finds "Ólafur"
     # and "jose" finds "José".
@@ -340,10 +375,28 @@ def _matching_speakers(conn: sqlite3.Connection, needle: str) -> tuple[list[int]
     return persons, speakers
 
 
-def _snippets(conn: sqlite3.Connection, match: str | None, ids: list[int]) -> dict[int, str]:
-    """FTS5 snippets of the given quotes (FTS5 cannot make them inside a window query)."""
+def _snippets(
+    conn: Connection, postgres: bool, match: str | None, ids: list[int]
+) -> dict[int, str]:
+    """Highlighted snippets of the given quotes (FTS5 cannot make them in a window query)."""
     if not ids or match is None:
         return {}
+    if postgres:
+        options = (
+            f"StartSel={SNIPPET_OPEN}, StopSel={SNIPPET_CLOSE}, MaxWords={SNIPPET_TOKENS},"
+            " MinWords=5, ShortWord=0, HighlightAll=false"
+        )
+        # A short quote is shown whole, like FTS5's snippet does; a long one is cut.
+        whole = f"StartSel={SNIPPET_OPEN}, StopSel={SNIPPET_CLOSE}, HighlightAll=true"
+        rows = conn.execute(
+            "SELECT id, CASE WHEN array_length(regexp_split_to_array(content_text, '\\s+'), 1)"
+            " <= ? THEN ts_headline('english', content_text, to_tsquery('english',"
+            " onrecord_unaccent(?)), ?) ELSE ts_headline('english', content_text,"
+            " to_tsquery('english', onrecord_unaccent(?)), ?) END"
+            " FROM quotes WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))",
+            [SNIPPET_TOKENS, match, whole, match, options, json.dumps(ids)],
+        ).fetchall()
+        return {int(row[0]): str(row[1]) for row in rows}
     rows = conn.execute(
         "SELECT rowid, snippet(quotes_fts, 0, ?, ?, ?, ?) FROM quotes_fts"
         " WHERE quotes_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",

@@ -67,7 +67,12 @@ SplitArg = Annotated[
     ),
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-DbOpt = Annotated[str, typer.Option("--db", help="SQLite database file.")]
+DbOpt = Annotated[
+    str,
+    typer.Option(
+        "--db", help="SQLite database file, or a PostgreSQL URL (postgresql://user@host/db)."
+    ),
+]
 
 
 class _Failures:
@@ -447,8 +452,9 @@ def fetch(
 def _open_existing(db: str) -> Any:
     """Open a database that must exist already (usage error otherwise)."""
     from onrecord.store.db import open_database
+    from onrecord.store.engine import is_postgres_url
 
-    if db != ":memory:" and not Path(db).exists():
+    if db != ":memory:" and not is_postgres_url(db) and not Path(db).exists():
         stderr.print(
             f"[bold red]error[/]: no database at {escape(db)}; run `onrecord ingest` first",
             soft_wrap=True,

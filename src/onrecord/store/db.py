@@ -23,13 +23,17 @@ from typing import Any, Literal
 
 from onrecord.clean.duplicates import DEFAULT_THRESHOLD, SyndicationIndex, signature_bytes
 from onrecord.models import ArticleRecord, Entity, Quote, Span, content_hash, span_text
+from onrecord.store.engine import Connection, PostgresConnection, dialect_of, is_postgres_url
 from onrecord.store.identity import PersonLinker, merge_persons, split_person
 from onrecord.store.migrations import migrate
+from onrecord.store.pg_schema import migrate_postgres
 from onrecord.store.provenance import content_key, mark_first_report, quote_cluster
 
 BUSY_TIMEOUT_MS = 5000
 """How long a connection waits for another writer's lock before giving up."""
 
+_WRITE_LOCK = 7_246_014
+"""PostgreSQL advisory lock key held by every write transaction."""
 TABLES = ("articles", "article_sources", "speakers", "persons", "quotes", "entities")
 """The data tables that ``Database.counts`` reports on."""
 
@@ -66,6 +70,14 @@ def open_database(path: str | Path) -> Database:
             this code, or a migration fails.
         sqlite3.DatabaseError: If the file is not an SQLite database.
     """
+    if is_postgres_url(str(path)):
+        server = PostgresConnection(str(path))
+        try:
+            migrate_postgres(server)
+        except BaseException:
+            server.close()
+            raise
+        return Database(server)
     if str(path) != ":memory:":
         parent = Path(path).parent
         if not parent.is_dir():
@@ -95,12 +107,17 @@ class Database:
     work at once).
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._closed = False
 
     @property
-    def connection(self) -> sqlite3.Connection:
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return dialect_of(self._conn)
+
+    @property
+    def connection(self) -> Any:
         """The underlying connection, for the query layer and tests."""
         return self._conn
 
@@ -275,16 +292,22 @@ class Database:
             " seen_at) VALUES (?, ?, ?, ?, ?, ?)",
             (article_id, record.path, record.url, record.site, record.published, now),
         )
-        return cursor.rowcount > 0
+        return bool(cursor.rowcount > 0)
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """Run the body in one write transaction: commit on success, roll back on any error."""
+        """Run the body in one write transaction: commit on success, roll back on any error.
+
+        One writer at a time on both engines: SQLite's write lock, a PostgreSQL advisory
+        lock (person links and statement clusters read what earlier writes stored).
+        """
         self._conn.execute("BEGIN IMMEDIATE")
+        if self.dialect == "postgresql":
+            self._conn.execute("SELECT pg_advisory_xact_lock(?)", (_WRITE_LOCK,))
         try:
             yield
         except BaseException:
-            if self._conn.in_transaction:
+            if getattr(self._conn, "in_transaction", True):
                 self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
@@ -355,10 +378,10 @@ class Database:
         )
 
 
-def _rowid(cursor: sqlite3.Cursor) -> int:
+def _rowid(cursor: Any) -> int:
     if cursor.lastrowid is None:  # pragma: no cover - an INSERT always sets it
         raise sqlite3.DatabaseError("INSERT returned no row id")
-    return cursor.lastrowid
+    return int(cursor.lastrowid)
 
 
 def _json(value: Any) -> str:

@@ -15,12 +15,12 @@ Does not decide who said what inside one article (``nlp.speakers``) and does not
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from onrecord.models import ArticleRecord
+from onrecord.store.engine import Connection
 
 LINKED_LABELS = ("PERSON", "ORG")
 """Entity labels whose names identify someone across articles."""
@@ -147,7 +147,7 @@ class PersonLinker:
         conn: The connection, in a transaction.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def link_article(
@@ -312,12 +312,12 @@ class PersonLinker:
         for term in sorted(mention.context):
             self._conn.execute(
                 "INSERT INTO person_context (person_id, term) VALUES (?, ?)"
-                " ON CONFLICT (person_id, term) DO UPDATE SET n = n + 1",
+                " ON CONFLICT (person_id, term) DO UPDATE SET n = person_context.n + 1",
                 (person_id, term),
             )
 
 
-def add_alias(conn: sqlite3.Connection, person_id: int, alias: str) -> None:
+def add_alias(conn: Connection, person_id: int, alias: str) -> None:
     """Record a name a person goes by (once per normalised form)."""
     key = name_key(alias)
     if not key:
@@ -333,7 +333,7 @@ class CorrectionError(ValueError):
     """A merge or split that cannot be done as asked (unknown or ambiguous name)."""
 
 
-def find_persons(conn: sqlite3.Connection, name: str) -> list[int]:
+def find_persons(conn: Connection, name: str) -> list[int]:
     """Persons a user means by a name, most quoted first.
 
     ``#12`` is person 12. Otherwise a person whose own name has this key wins; failing
@@ -364,7 +364,7 @@ def find_persons(conn: sqlite3.Connection, name: str) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def merge_persons(conn: sqlite3.Connection, source: str, target: str) -> tuple[int, int]:
+def merge_persons(conn: Connection, source: str, target: str) -> tuple[int, int]:
     """Make the person called ``source`` part of the person called ``target``, for good.
 
     Moves quotes, aliases, roles and evidence, deletes the source person and records a
@@ -401,7 +401,8 @@ def merge_persons(conn: sqlite3.Connection, source: str, target: str) -> tuple[i
     )
     conn.execute(
         "INSERT INTO person_context (person_id, term, n) SELECT ?, term, n FROM person_context"
-        " WHERE person_id = ? AND true ON CONFLICT (person_id, term) DO UPDATE SET n = n + excluded.n",
+        " WHERE person_id = ? AND true ON CONFLICT (person_id, term)"
+        " DO UPDATE SET n = person_context.n + excluded.n",
         (target_id, source_id),
     )
     conn.execute("DELETE FROM persons WHERE id = ?", (source_id,))
@@ -417,9 +418,7 @@ def merge_persons(conn: sqlite3.Connection, source: str, target: str) -> tuple[i
     return target_id, int(moved)
 
 
-def split_person(
-    conn: sqlite3.Connection, name: str, evidence: str, new_name: str
-) -> tuple[int, int]:
+def split_person(conn: Connection, name: str, evidence: str, new_name: str) -> tuple[int, int]:
     """Take out of a person the quotes reported with a role or beside a term: another person.
 
     For example, ``split_person(conn, "Smith", "Senator", "John Smith")`` moves every
@@ -490,7 +489,7 @@ def split_person(
     return new_id, int(moved)
 
 
-def _article_terms(conn: sqlite3.Connection, article_id: int) -> set[str]:
+def _article_terms(conn: Connection, article_id: int) -> set[str]:
     return {
         name_key(str(r[0]))
         for r in conn.execute(
@@ -500,7 +499,7 @@ def _article_terms(conn: sqlite3.Connection, article_id: int) -> set[str]:
     }
 
 
-def _one_person(conn: sqlite3.Connection, name: str) -> int:
+def _one_person(conn: Connection, name: str) -> int:
     found = find_persons(conn, name)
     if not found:
         raise CorrectionError(f"no speaker called {name!r}")
@@ -512,12 +511,12 @@ def _one_person(conn: sqlite3.Connection, name: str) -> int:
     return found[0]
 
 
-def _display_key(conn: sqlite3.Connection, person_id: int) -> str:
+def _display_key(conn: Connection, person_id: int) -> str:
     row = conn.execute("SELECT name FROM persons WHERE id = ?", (person_id,)).fetchone()
     return name_key(str(row[0]))
 
 
-def _rename_to_fullest(conn: sqlite3.Connection, person_id: int) -> None:
+def _rename_to_fullest(conn: Connection, person_id: int) -> None:
     aliases = [
         str(r[0])
         for r in conn.execute("SELECT alias FROM person_aliases WHERE person_id = ?", (person_id,))

@@ -12,8 +12,9 @@ copy of their article. Showing a cluster's history is ``query.provenance``.
 from __future__ import annotations
 
 import re
-import sqlite3
 from difflib import SequenceMatcher
+
+from onrecord.store.engine import Connection
 
 MIN_SIMILARITY = 0.8
 """Word-sequence similarity (difflib ratio) from which two statements are one."""
@@ -61,7 +62,7 @@ def _contains(longer: list[str], shorter: list[str]) -> bool:
 
 
 def quote_cluster(
-    conn: sqlite3.Connection,
+    conn: Connection,
     key: str,
     person_id: int | None,
     speaker_id: int | None,
@@ -106,7 +107,7 @@ def quote_cluster(
     return None
 
 
-def mark_first_report(conn: sqlite3.Connection, cluster: int, quote_id: int, dated: str) -> None:
+def mark_first_report(conn: Connection, cluster: int, quote_id: int, dated: str) -> None:
     """Keep ``first_report`` on the earliest-dated report of a statement.
 
     Args:
