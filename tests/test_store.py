@@ -440,3 +440,26 @@ def test_postgresql_tests_run_where_required() -> None:
         assert POSTGRES_SERVER, "ONRECORD_TEST_POSTGRES is not set, but .ci/run requires it"
         with open_database(POSTGRES_SERVER) as database:
             assert database.dialect == "postgresql"
+
+
+def test_reopening_migrates_nothing_and_keeps_the_data(database_url: str) -> None:
+    with open_database(database_url) as database:
+        database.save_article(berg_record())
+        counts = database.counts()
+    with open_database(database_url) as database:
+        assert database.counts() == counts
+        versions = [
+            int(r[0])
+            for r in database.connection.execute(
+                "SELECT version FROM _onrecord_migrations ORDER BY version"
+            )
+        ]
+        assert versions == [m.version for m in MIGRATIONS]
+        if database.dialect == "postgresql":
+            database.connection.execute(
+                "INSERT INTO _onrecord_migrations (version, name, applied_at)"
+                " VALUES (99, 'future', 'now')"
+            )
+    if database_url.startswith("postgresql"):
+        with pytest.raises(MigrationError, match="version 99"):
+            open_database(database_url)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class MigrationError(RuntimeError):
@@ -303,10 +303,7 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None)
                 continue
             for statement in _statements(step.sql):
                 conn.execute(statement)
-            conn.execute(
-                "INSERT INTO _onrecord_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (step.version, step.name, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
+            record_migration(conn, step)
             conn.execute("COMMIT")
         except BaseException as exc:
             if conn.in_transaction:
@@ -318,6 +315,24 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None)
             raise
         applied.append(step.version)
     return applied
+
+
+def record_migration(conn: Any, step: Migration) -> None:
+    """Record an applied step in ``_onrecord_migrations`` (both engines).
+
+    Args:
+        conn: The connection, inside the step's transaction.
+        step: The step applied.
+    """
+    conn.execute(
+        "INSERT INTO _onrecord_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+        (step.version, step.name, datetime.now(UTC).isoformat(timespec="seconds")),
+    )
+
+
+def refuse_newer(done: list[int], known: int) -> None:
+    """Raise ``MigrationError`` when the database has a version this code does not know."""
+    _refuse_newer(done, known)
 
 
 def _refuse_newer(done: list[int], known: int) -> None:
