@@ -176,3 +176,22 @@ def test_export_with_filters_to_stdout(news_db: str) -> None:
     articles = CliRunner().invoke(app, ["export", "articles", "--db", news_db, "--outlet", "dutch"])
     (only,) = [json.loads(line) for line in articles.stdout.splitlines()]
     assert only["site"] == "Dutch Daily" and only["quotes"] == 1
+
+
+def test_article_search(news_db: str) -> None:
+    with onrecord.Record(news_db) as record:
+        found = record.articles(about="economy")
+        assert [a.site for a in found] == ["Dutch Daily"]
+        assert found[0].quotes == 1 and "[economy]" in (found[0].snippet or "")
+        assert len(record.articles()) == 3
+        assert [a.published for a in record.articles(since="2025-01-01")] == [
+            "2025-07-01",
+            "2025-06-24",
+        ]
+        assert len(record.articles(mentions="kyiv")) == 1
+        assert record.articles(about="nothing-like-this") == []
+    listed = CliRunner().invoke(
+        app, ["articles", "--db", news_db, "--about", "ukraine", "-f", "jsonl"]
+    )
+    assert listed.exit_code == 0, listed.output
+    assert len([json.loads(line) for line in listed.stdout.splitlines()]) == 2

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from onrecord.models import QuoteType
+from onrecord.query.articles import ArticleRow, find_articles
 from onrecord.query.provenance import StatementHistory, statement_history
 from onrecord.query.quotes import QuoteFilter, QuoteRow, find_quotes
 from onrecord.query.speakers import SpeakerRow, list_speakers
@@ -78,6 +79,20 @@ class Record:
             min_confidence=min_confidence,
         )
         return find_quotes(self._db, limit=limit, where=where)
+
+    def articles(
+        self,
+        about: str | None = None,
+        *,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        mentions: str | None = None,
+        limit: int = 100,
+    ) -> list[ArticleRow]:
+        """Articles matching words in headline or text and the filters (``onrecord articles``)."""
+        where = QuoteFilter(search=about, outlet=outlet, since=since, until=until, entity=mentions)
+        return find_articles(self._db, where, limit)
 
     def history(self, quote_id: int) -> StatementHistory | None:
         """Every report of the statement a quote belongs to (as ``onrecord quote ID``)."""

@@ -570,6 +570,42 @@ def quotes(
 
 
 @app.command()
+def articles(
+    search: SearchOpt = None,
+    outlet: OutletOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    mentions: MentionsOpt = None,
+    db: DbOpt = DEFAULT_DB,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many articles.")] = 100,
+    output: FormatOpt = OutputFormat.table,
+) -> None:
+    """Find stored articles by words in headline and text, outlet, dates or entity."""
+    from onrecord.query.articles import find_articles
+
+    where = _filter(None, search, None, outlet, since, until, mentions, None, None)
+    with _open_existing(db) as database:
+        try:
+            rows = find_articles(database, where, limit)
+        except ValueError as exc:
+            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from exc
+    if output is not OutputFormat.table:
+        _write_json((row.to_dict() for row in rows), output)
+        return
+    table = Table(show_lines=True, expand=True)
+    for column in ("date", "outlet", "article", "quotes"):
+        table.add_column(column, justify="right" if column == "quotes" else "left")
+    for row in rows:
+        title = escape(row.title or row.path)
+        if row.snippet:
+            title += f"\n[dim]{escape(row.snippet)}[/]"
+        table.add_row(row.published or "", escape(row.site or ""), title, f"{row.quotes}")
+    Console().print(table)
+    stderr.print(f"{len(rows)} article(s)")
+
+
+@app.command()
 def quote(
     quote_id: Annotated[int, typer.Argument(help="A quote id (from `onrecord quotes`).")],
     db: DbOpt = DEFAULT_DB,

@@ -41,8 +41,11 @@ CREATE TABLE articles (
     text TEXT NOT NULL,
     metadata TEXT NOT NULL DEFAULT '{{}}' CHECK (metadata::json IS NOT NULL),
     warnings TEXT NOT NULL DEFAULT '[]' CHECK (warnings::json IS NOT NULL),
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    text_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english',
+        onrecord_unaccent(coalesce(title, '') || ' ' || text))) STORED
 );
+CREATE INDEX articles_fts ON articles USING gin(text_tsv);
 CREATE TABLE speakers (
     id {_ID},
     name TEXT NOT NULL UNIQUE
