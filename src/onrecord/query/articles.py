@@ -8,6 +8,7 @@ range or an entity they name, with their number of quotes. Quotes are
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -115,3 +116,94 @@ def find_articles(
         ArticleRow(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], int(r[7]), r[8])
         for r in rows.fetchall()
     ]
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """One quote of an article, with its spans for highlighting."""
+
+    quote_id: int
+    cluster_id: int | None
+    speaker: str | None
+    person_id: int | None
+    speaker_role: str | None
+    type: str
+    confidence: float
+    content: list[list[int]]
+    cue: list[list[int]]
+    source: list[list[int]]
+    content_text: str
+    cue_text: str | None
+
+
+@dataclass(frozen=True)
+class ArticleDetail:
+    """Everything an article page shows: its text, metadata, quotes and entities."""
+
+    article: ArticleRow
+    text: str
+    authors: list[str]
+    cluster: str | None
+    quotes: list[QuoteSpan]
+    entities: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+def article_detail(db: Database, article_id: int) -> ArticleDetail | None:
+    """The article page's data.
+
+    Args:
+        db: An open database.
+        article_id: The article.
+
+    Returns:
+        The detail, or None when there is no such article.
+    """
+    conn = db.connection
+    row = conn.execute(
+        "SELECT a.id, a.title, a.path, a.url, a.site, a.published, a.language,"
+        " (SELECT count(*) FROM quotes AS q WHERE q.article_id = a.id), a.text, a.authors,"
+        " a.cluster FROM articles AS a WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    article = ArticleRow(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], int(row[7]))
+    quotes = [
+        QuoteSpan(
+            int(q[0]),
+            int(q[1]) if q[1] is not None else None,
+            q[2],
+            int(q[3]) if q[3] is not None else None,
+            q[4],
+            str(q[5]),
+            float(q[6]),
+            json.loads(q[7]),
+            json.loads(q[8]),
+            json.loads(q[9]),
+            str(q[10]),
+            q[11],
+        )
+        for q in conn.execute(
+            "SELECT q.id, q.cluster_id, coalesce(p.name, s.name), q.person_id, q.speaker_role,"
+            " q.type, q.confidence, q.content, q.cue, q.source, q.content_text, q.cue_text"
+            " FROM quotes AS q LEFT JOIN persons AS p ON p.id = q.person_id"
+            " LEFT JOIN speakers AS s ON s.id = q.speaker_id"
+            " WHERE q.article_id = ? ORDER BY q.start_offset, q.position",
+            (article_id,),
+        )
+    ]
+    entities = [
+        {"text": e[0], "label": e[1], "canonical": e[2], "spans": json.loads(e[3])}
+        for e in conn.execute(
+            "SELECT text, label, canonical, spans FROM entities WHERE article_id = ?"
+            " ORDER BY position",
+            (article_id,),
+        )
+    ]
+    return ArticleDetail(
+        article, str(row[8]), json.loads(row[9] or "[]"), row[10], quotes, entities
+    )

@@ -142,6 +142,7 @@ class QuoteFilter:
             contains it).
         type: ``direct``, ``indirect`` or ``mixed``.
         min_confidence: Quotes at least this confident.
+        person_id: Quotes linked to this person (``onrecord speakers`` lists the ids).
     """
 
     speaker: str | None = None
@@ -153,6 +154,7 @@ class QuoteFilter:
     entity: str | None = None
     type: QuoteType | None = None
     min_confidence: float | None = None
+    person_id: int | None = None
 
 
 def find_quotes(
@@ -162,6 +164,7 @@ def find_quotes(
     limit: int | None = 100,
     *,
     where: QuoteFilter | None = None,
+    offset: int = 0,
 ) -> list[QuoteRow]:
     """Find stored quotes by speaker, words, role, outlet, dates, entity and type.
 
@@ -172,6 +175,7 @@ def find_quotes(
         limit: The most rows to return, at least 1; None for all.
         where: The full filter (``speaker`` and ``search`` above, when given, replace
             its fields).
+        offset: Skip this many rows first (pages of results).
 
     Returns:
         Matching quotes, each statement of a syndicated story once: best first when
@@ -241,6 +245,9 @@ def find_quotes(
     if query.min_confidence is not None:
         conditions.append("q.confidence >= ?")
         params.append(float(query.min_confidence))
+    if query.person_id is not None:
+        conditions.append("q.person_id = ?")
+        params.append(int(query.person_id))
 
     # A statement reported by several outlets (or again later) is stored once per
     # occurrence, all in one quote cluster; it is listed once, at its first-seen
@@ -262,7 +269,8 @@ def find_quotes(
         " JOIN articles AS a ON a.id = q.article_id"
         + (" WHERE " + " AND ".join(conditions) if conditions else "")
         + "), top AS (SELECT * FROM hits WHERE copy_rank = 1"
-        f" ORDER BY {', '.join(order_columns)}{' LIMIT ?' if limit is not None else ''})"
+        f" ORDER BY {', '.join(order_columns)}"
+        f"{' LIMIT ? OFFSET ?' if limit is not None else ''})"
         # Names, texts and counts only for the rows shown.
         " SELECT q.id, coalesce(p.name, s.name), q.speaker_role, q.type, q.confidence,"
         " q.content_text, q.cue_text, q.source_text, a.title, a.path, a.site, a.published,"
@@ -277,7 +285,7 @@ def find_quotes(
         " LEFT JOIN persons AS p ON p.id = q.person_id"
         f" ORDER BY {', '.join('top.' + c for c in order_columns)}"
     )
-    limits = [limit] if limit is not None else []
+    limits = [limit, max(0, offset)] if limit is not None else []
     rows = conn.execute(sql, [*select_params, *params, *limits]).fetchall()
     ids = [int(row[0]) for row in rows]
     snippets = _snippets(conn, postgres, match, ids) if searching else {}

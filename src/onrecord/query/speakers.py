@@ -8,7 +8,9 @@ job; this module only reads.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from onrecord.store.db import Database
@@ -119,3 +121,209 @@ def list_speakers(db: Database, search: str | None = None, limit: int = 100) -> 
         if len(result) >= limit:
             break
     return result
+
+
+@dataclass(frozen=True)
+class SpeakerDetail:
+    """Everything a speaker page shows.
+
+    Attributes:
+        speaker: The person with aliases, roles over time and counts.
+        timeline: ``[week start (ISO date), statements]`` for every week with statements.
+        top_entities: ``[name, articles]`` of people, organisations and places named in
+            the articles quoting them, most frequent first.
+        top_words: ``[word, uses]`` of the content words they use most.
+    """
+
+    speaker: SpeakerRow
+    timeline: list[tuple[str, int]]
+    top_entities: list[tuple[str, int]]
+    top_words: list[tuple[str, int]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "again",
+        "all",
+        "also",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "here",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "like",
+        "more",
+        "most",
+        "my",
+        "no",
+        "not",
+        "now",
+        "of",
+        "on",
+        "one",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "said",
+        "say",
+        "says",
+        "she",
+        "should",
+        "so",
+        "some",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "up",
+        "us",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "make",
+        "made",
+        "many",
+        "much",
+        "new",
+        "people",
+        "going",
+        "get",
+        "got",
+        "want",
+        "need",
+        "well",
+        "even",
+        "still",
+        "year",
+        "years",
+        "time",
+        "because",
+        "think",
+        "know",
+        "go",
+        "there's",
+        "it's",
+        "don't",
+        "that's",
+        "we're",
+        "i'm",
+    ]
+)
+
+
+def speaker_detail(db: Database, person_id: int, top: int = 12) -> SpeakerDetail | None:
+    """The speaker page's data for one person.
+
+    Args:
+        db: An open database.
+        person_id: The person.
+        top: How many entities and words to list.
+
+    Returns:
+        The detail, or None when there is no such person.
+    """
+    conn = db.connection
+    found = [row for row in list_speakers(db, limit=1 << 30) if row.person_id == person_id]
+    if not found:
+        return None
+    weeks: dict[str, int] = {}
+    words: dict[str, int] = {}
+    for date, content in conn.execute(
+        "SELECT coalesce(a.published, a.ingested_at), q.content_text FROM quotes AS q"
+        " JOIN articles AS a ON a.id = q.article_id WHERE q.person_id = ?",
+        (person_id,),
+    ):
+        week = _week_start(str(date))
+        if week:
+            weeks[week] = weeks.get(week, 0) + 1
+        for word in re.findall(r"[^\W\d_]{3,}", str(content).casefold()):
+            if word not in _STOPWORDS:
+                words[word] = words.get(word, 0) + 1
+    entities = conn.execute(
+        "SELECT e.canonical, count(DISTINCT e.article_id) FROM entities AS e"
+        " WHERE e.article_id IN (SELECT article_id FROM quotes WHERE person_id = ?)"
+        " AND e.label IN ('PERSON', 'ORG', 'GPE', 'NORP', 'LOC', 'FAC', 'EVENT')"
+        " GROUP BY e.canonical ORDER BY count(DISTINCT e.article_id) DESC, e.canonical LIMIT ?",
+        (person_id, top + 1),
+    ).fetchall()
+    speaker = found[0]
+    own = {name_key(a) for a in speaker.aliases}
+    return SpeakerDetail(
+        speaker,
+        sorted(weeks.items()),
+        [(str(n), int(c)) for n, c in entities if name_key(str(n)) not in own][:top],
+        sorted(words.items(), key=lambda item: (-item[1], item[0]))[:top],
+    )
+
+
+def _week_start(date: str) -> str | None:
+    """The Monday of the week a date (ISO 8601, possibly with a time) falls in."""
+    try:
+        day = datetime.fromisoformat(date[:10])
+    except ValueError:
+        return None
+    return (day - timedelta(days=day.weekday())).date().isoformat()

@@ -960,6 +960,32 @@ def eval_speakers(
     failures.exit()
 
 
+@app.command()
+def serve(
+    db: DbOpt = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    write_token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="ONRECORD_WRITE_TOKEN",
+            help="Enable POST /api/articles for requests bearing this token (default: read-only).",
+        ),
+    ] = None,
+) -> None:
+    """Serve the record: JSON API under /api/ (OpenAPI at /docs) and web pages."""
+    import uvicorn
+
+    from onrecord.serve.app import create_app
+
+    app = create_app(db, write_token)
+    stderr.print(
+        f"serving {escape(db)} on http://{host}:{port} "
+        f"({'writes enabled with a token' if write_token else 'read-only'})"
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @eval_app.command("extraction")
 def eval_extraction(
     directory: Annotated[

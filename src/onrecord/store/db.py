@@ -85,7 +85,14 @@ def open_database(path: str | Path) -> Database:
                 f"cannot create database {str(path)!r}: directory {str(parent)!r} does not exist"
             )
     # isolation_level=None: no implicit transactions; writes open their own (see _write).
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    # check_same_thread=False: a server keeps one connection per worker thread and
+    # closes them all from its own thread at shutdown; no connection is shared at once.
+    conn = sqlite3.connect(
+        str(path),
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+    )
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
@@ -120,6 +127,11 @@ class Database:
     def connection(self) -> Any:
         """The underlying connection, for the query layer and tests."""
         return self._conn
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close`` was called."""
+        return self._closed
 
     def close(self) -> None:
         """Close the connection; calling it again does nothing."""

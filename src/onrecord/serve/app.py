@@ -1,0 +1,81 @@
+"""Assembling the web application: the JSON API, the pages and their static files.
+
+Owns ``create_app`` (FastAPI with OpenAPI at ``/docs``; the database is migrated once
+at start, then each worker thread keeps its own connection) and the error pages. What
+the endpoints do is ``serve.api`` and ``serve.web``; ``onrecord serve`` runs it with
+uvicorn.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from onrecord import __version__
+from onrecord.serve import api, web
+from onrecord.store.db import open_database
+
+
+def create_app(
+    db: str, write_token: str | None = None, max_extract_chars: int = api.MAX_EXTRACT_CHARS
+) -> FastAPI:
+    """The onrecord web application over one database.
+
+    Args:
+        db: An SQLite file or a PostgreSQL URL (created and migrated if needed).
+        write_token: Enables ``POST /api/articles`` for requests bearing it.
+        max_extract_chars: Size limit of posted articles.
+
+    Returns:
+        The ASGI app.
+    """
+    open_database(db).close()  # create and migrate once, before serving
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        with app.state.open_lock:
+            for database in app.state.open_databases:
+                database.close()
+            app.state.open_databases.clear()
+
+    app = FastAPI(
+        title="onrecord",
+        version=__version__,
+        description="Who said what, about whom, where and when: the record as an API.",
+        lifespan=lifespan,
+    )
+    app.state.settings = api.ServerSettings(db, write_token, max_extract_chars)
+    app.state.open_databases = []
+    app.state.open_lock = threading.Lock()
+    app.include_router(api.router)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), "static")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p not in ('query', 'body'))}: {e.get('msg')}"
+            for e in exc.errors()
+        )
+        return JSONResponse({"detail": problems or "invalid request"}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/") or request.query_params.get("format") == "json":
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return web.TEMPLATES.TemplateResponse(
+            request,
+            "base.html",
+            {"error_page": f"{exc.status_code}: {exc.detail}"},
+            status_code=exc.status_code,
+        )
+
+    return app
