@@ -131,3 +131,19 @@ def test_pages_and_their_json_twins(client: TestClient) -> None:
     form = client.post("/extract", data={"text": 'Votes\n\n"Yes," said Mayor Jane Doe.'})
     assert form.status_code == 200 and 'title="Jane Doe (direct' in form.text
     assert "/static/site.css" in form.text and client.get("/static/site.css").status_code == 200
+
+
+def test_cached_answers_follow_writes_from_elsewhere(client: TestClient, news_db: str) -> None:  # noqa: F811
+    from onrecord.store.db import open_database
+    from test_identity import article
+
+    before = client.get("/api/quotes", params={"q": "lighthouse"}).json()["items"]
+    assert before == []
+    client.app.state.cache.ttl = 0.0  # type: ignore[attr-defined] - read the version every time
+    with open_database(news_db) as other:
+        record = article([("Nina Holm", "keeper")])
+        record.text = "The lighthouse stays open, said Nina Holm."
+        record.quotes[0].content = [(0, 25)]
+        other.save_article(record)
+    after = client.get("/api/quotes", params={"q": "lighthouse"}).json()["items"]
+    assert [q["speaker"] for q in after] == ["Nina Holm"]

@@ -14,9 +14,11 @@ import binascii
 import json
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
@@ -25,6 +27,7 @@ from onrecord.query.articles import article_detail, find_articles
 from onrecord.query.provenance import statement_history
 from onrecord.query.quotes import QuoteFilter, find_quotes
 from onrecord.query.speakers import list_speakers, speaker_detail
+from onrecord.serve.cache import ResultCache, record_version
 from onrecord.store.db import Database, open_database
 
 MAX_EXTRACT_CHARS = 500_000
@@ -126,15 +129,38 @@ def _page(items: list[dict[str, Any]], offset: int, limit: int) -> dict[str, Any
     }
 
 
+async def cached(request: Request, work: Callable[[Database], Any]) -> Any:
+    """Answer from the cache when the record has not changed, else run ``work`` in a thread.
+
+    Hits are answered in the event loop, without a thread or a database round trip.
+    """
+    cache: ResultCache = request.app.state.cache
+    version = cache.fresh_version() or await anyio.to_thread.run_sync(
+        lambda: cache.version(lambda: record_version(database(request)))
+    )
+    key = (request.url.path, tuple(sorted(request.query_params.multi_items())), version)
+    answer = cache.get(key)
+    if answer is None:
+        answer = await anyio.to_thread.run_sync(lambda: work(database(request)))
+        cache.put(key, answer)
+    return answer
+
+
 @router.get("/quotes")
-def api_quotes(db: DB, where: Filter, limit: Limit = 50, cursor: str | None = None) -> Any:
+async def api_quotes(
+    request: Request, where: Filter, limit: Limit = 50, cursor: str | None = None
+) -> Any:
     """Statements matching the filters, each once (at its earliest report), best first."""
     offset = _offset(cursor)
-    try:
-        rows = find_quotes(db, limit=limit + 1, where=where, offset=offset)
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
-    return _page([row.to_dict() for row in rows], offset, limit)
+
+    def work(db: Database) -> Any:
+        try:
+            rows = find_quotes(db, limit=limit + 1, where=where, offset=offset)
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from exc
+        return _page([row.to_dict() for row in rows], offset, limit)
+
+    return await cached(request, work)
 
 
 @router.get("/quotes/{quote_id}")
@@ -274,4 +300,5 @@ def api_ingest(
         raise HTTPException(401, "a valid write token is required (Authorization: Bearer ...)")
     record = extract_posted(article, settings)
     result = db.save_article(record)
+    request.app.state.cache.wrote()
     return {"status": result.status, "article_id": result.article_id}

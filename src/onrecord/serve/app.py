@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 
 from onrecord import __version__
 from onrecord.serve import api, web
+from onrecord.serve.cache import ResultCache
 from onrecord.store.db import open_database
 
 
@@ -54,6 +55,7 @@ def create_app(
     )
     app.state.settings = api.ServerSettings(db, write_token, max_extract_chars)
     app.state.open_databases = []
+    app.state.cache = ResultCache()
     app.state.open_lock = threading.Lock()
     app.include_router(api.router)
     app.include_router(web.router)
