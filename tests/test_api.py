@@ -147,3 +147,36 @@ def test_cached_answers_follow_writes_from_elsewhere(client: TestClient, news_db
         other.save_article(record)
     after = client.get("/api/quotes", params={"q": "lighthouse"}).json()["items"]
     assert [q["speaker"] for q in after] == ["Nina Holm"]
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_pages_and_api_on_an_ingested_polnear_dev_folder(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from typer.testing import CliRunner
+
+    from conftest import shared_path
+    from onrecord.serve.cli import app
+
+    text = shared_path("data", "polnear", "dev", "text")
+    db = str(tmp_path_factory.mktemp("dev") / "dev.db")
+    ingested = CliRunner().invoke(app, ["ingest", str(text), "--db", db])
+    assert ingested.exit_code == 0, ingested.output
+    assert "84 article(s) stored" in ingested.stderr
+    with TestClient(create_app(db)) as web:
+        trump = web.get("/api/quotes", params={"speaker": "trump", "q": "clinton", "limit": 5})
+        assert trump.status_code == 200 and len(trump.json()["items"]) == 5
+        (person,) = web.get("/api/speakers", params={"limit": 1}).json()["items"]
+        assert person["name"] == "Donald Trump" and person["quotes"] > 50
+        speaker = web.get(f"/speakers/{person['person_id']}")
+        assert speaker.status_code == 200 and "<svg" in speaker.text
+        article_id = web.get("/api/articles", params={"q": "debate"}).json()["items"][0][
+            "article_id"
+        ]
+        page = web.get(f"/articles/{article_id}")
+        assert page.status_code == 200 and page.text.count('<mark class="quote') >= 5
+        first = trump.json()["items"][0]["quote_id"]
+        assert web.get(f"/quotes/{first}").status_code == 200
+        for path in ("/", "/?q=email", "/speakers", "/articles?q=polls", "/extract"):
+            assert web.get(path).status_code == 200, path
