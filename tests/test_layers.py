@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "onrecord"
-ORDER = ["models", "ingest", "clean", "nlp", "store", "query", "eval", "train", "serve"]
+ORDER = ["models", "ingest", "clean", "nlp", "store", "query", "eval", "train", "batch", "serve"]
 """Lower first: a module may import from its own layer and the ones before it."""
 MAX_LINES = 1500
 

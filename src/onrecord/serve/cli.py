@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
@@ -957,6 +958,112 @@ def eval_speakers(
         sys.stdout.write(json.dumps(scores.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(scores.format_table() + "\n")
+    failures.exit()
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Files and directories to extract.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the shards' Parquet files.")],
+    engine: Annotated[
+        str, typer.Option(help="local (a process pool) or ray (actors on a Ray cluster).")
+    ] = "local",
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes or actors.")] = 2,
+    address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster to join: auto, or ray://host:10001 (default: start one)."),
+    ] = None,
+    shard_size: Annotated[int, typer.Option(min=1, help="Input files per shard.")] = 50,
+    extractor: ExtractorOpt = None,
+) -> None:
+    """Extract many inputs in shards on a pool of workers; rerun to resume after a crash."""
+    from rich.progress import TimeRemainingColumn
+
+    from onrecord.batch.run import ENGINES, run_batch
+    from onrecord.batch.shards import plan_shards
+
+    if engine not in ENGINES:
+        stderr.print(f"[bold red]error[/]: unknown engine {escape(engine)!r}", soft_wrap=True)
+        raise typer.Exit(2)
+    failures = _Failures()
+    shards, missing = plan_shards(inputs, shard_size)
+    for error in missing:
+        failures.report(error.path, error.message)
+    done = sum(1 for shard in shards if shard.is_done(out))
+    articles = words = 0
+    progress = Progress(
+        TextColumn("batch"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    )
+    started = time.perf_counter()
+    with progress:
+        task = progress.add_task("batch", total=len(shards), completed=done, rate="")
+
+        def finished(summary: Any) -> None:
+            nonlocal articles, words
+            articles += summary.articles
+            words += summary.words
+            elapsed = max(time.perf_counter() - started, 1e-9)
+            progress.update(
+                task,
+                advance=1,
+                rate=f"{articles / elapsed:.1f} articles/s, {words / elapsed:,.0f} words/s",
+            )
+
+        try:
+            results = run_batch(
+                shards,
+                out,
+                engine=engine,
+                workers=workers,
+                address=address,
+                extractor=_chosen(extractor),
+                on_done=finished,
+            )
+        except ImportError as exc:
+            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from exc
+    errors = sum(r.errors for r in results)
+    elapsed = time.perf_counter() - started
+    stderr.print(
+        escape(
+            f"{len(results)} shard(s) run, {done} already done; {articles} articles "
+            f"({words:,} words) in {elapsed:.1f} s with {workers} {engine} worker(s); "
+            f"{errors} input error(s) recorded in the shards; output in {out}"
+        ),
+        soft_wrap=True,
+    )
+    failures.exit()
+
+
+@app.command()
+def load(
+    out: Annotated[Path, typer.Argument(help="A batch's output folder.")],
+    db: DbOpt = DEFAULT_DB,
+) -> None:
+    """Store the records of a batch's finished shards (idempotent)."""
+    from onrecord.batch.load import read_batch
+
+    if not out.is_dir():
+        stderr.print(f"[bold red]error[/]: no batch output at {escape(str(out))}", soft_wrap=True)
+        raise typer.Exit(2)
+    failures = _Failures()
+
+    def records(index: Any, stored: Any = None) -> Iterator[ArticleRecord]:
+        for item in read_batch(out):
+            if isinstance(item, InputError):
+                failures.report(item.path, item.message)
+            else:
+                yield item
+
+    _store(records, db, failures, False, DEFAULT_THRESHOLD)
     failures.exit()
 
 

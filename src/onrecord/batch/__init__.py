@@ -1,0 +1,1 @@
+"""Batch runs over many inputs: shards, a pool of workers (local processes or Ray), resume."""
