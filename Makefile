@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck eval-polnear eval-extraction bench-warc clean
+.PHONY: install demo test lint typecheck eval-polnear eval-extraction bench bench-warc clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ eval-polnear: $(STAMP)
 
 eval-extraction: $(STAMP)
 	$(BIN)/onrecord eval extraction ../shared/data/article-extraction-benchmark
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_suite.py
 
 bench-warc: $(STAMP)
 	$(BIN)/python bench/bench_warc.py

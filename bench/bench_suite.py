@@ -1,0 +1,182 @@
+"""The benchmark suite (`make bench`): extract and ingest speed per core, stage split,
+peak memory, beside plain spaCy over the same text in the same run.
+
+Usage: .venv/bin/python bench/bench_suite.py [TEXT_DIR] [--synthetic WORDS] [--rounds 2]
+
+Corpora: PolNeAR dev text (default when ../shared is present, else the bundled samples)
+and a synthetic corpus of about ``--synthetic`` words generated from the samples'
+sentences (shuffled into new articles). For each corpus, on one core and in one
+process, it times:
+
+- baseline: spaCy's full small pipeline over the same article texts with ``nlp.pipe``
+  (all components, as shipped);
+- extract: ``extract_article`` per article (default extractor), split into its stages —
+  parse (spaCy), tagger (the trained cue tagger), quote rules, entities, speakers, and
+  the rest (layout, language, quotation marks, calibration);
+- ingest: extract and ``Database.save_article`` into a fresh SQLite file (store share).
+
+It prints words/s and articles/s, the extract/baseline ratio and the peak RSS. Prints
+figures; it is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from onrecord.ingest.sources import iter_documents
+from onrecord.models import RawDocument
+from onrecord.nlp import pipeline
+from onrecord.nlp.parse import load_pipeline
+from onrecord.store.db import open_database
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text"
+STAGES = {
+    "parse": ("onrecord.nlp.pipeline", "parse_paragraphs"),
+    "tagger": ("onrecord.nlp.pipeline", "tag_paragraphs"),
+}
+
+
+def synthetic(words: int, seed: int = 11) -> list[RawDocument]:
+    """Articles of shuffled sample sentences, about ``words`` words in all."""
+    sentences: list[str] = []
+    for doc in iter_documents([str(ROOT / "samples")]):
+        if isinstance(doc, RawDocument):
+            sentences += [s for s in re.split(r"(?<=[.!?”])\s+", doc.text) if len(s.split()) > 4]
+    rng = random.Random(seed)
+    docs: list[RawDocument] = []
+    total = 0
+    while total < words:
+        body = rng.sample(sentences, min(12, len(sentences)))
+        text = f"Synthetic story {len(docs)}\n\n" + "\n\n".join(body) + "\n"
+        docs.append(RawDocument(path=f"synthetic/{len(docs)}.txt", text=text))
+        total += len(text.split())
+    return docs
+
+
+def timed(stages: dict[str, float]) -> list[tuple[object, str, object]]:
+    """Wrap the stage functions so that their time is added up; returns what to restore."""
+    import onrecord.nlp.entities as entities_module
+    import onrecord.nlp.quotes.rules as rules_module
+    import onrecord.nlp.speakers as speakers_module
+
+    saved: list[tuple[object, str, object]] = []
+
+    def wrap(owner: object, name: str, stage: str) -> None:
+        original = getattr(owner, name)
+        saved.append((owner, name, original))
+
+        def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                stages[stage] += time.perf_counter() - started
+
+        setattr(owner, name, run)
+
+    wrap(pipeline, "parse_paragraphs", "parse")
+    wrap(pipeline, "tag_paragraphs", "tagger")
+    wrap(rules_module.QuoteRules, "extract", "quote rules")
+    wrap(entities_module.ArticleEntities, "__init__", "entities")
+    wrap(speakers_module.SpeakerResolver, "resolve_all", "speakers")
+    return saved
+
+
+def restore(saved: list[tuple[object, str, object]]) -> None:
+    for owner, name, original in reversed(saved):
+        setattr(owner, name, original)
+
+
+def measure(label: str, docs: list[RawDocument], nlp: object, rounds: int) -> None:
+    texts = [d.text for d in docs]
+    words = sum(len(t.split()) for t in texts)
+    base_times, extract_times, ingest_times = [], [], []
+    stages: dict[str, float] = defaultdict(float)
+    store_seconds = 0.0
+    for round_number in range(rounds):
+        started = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=16):  # type: ignore[attr-defined]
+            pass
+        base_times.append(time.perf_counter() - started)
+
+        round_stages: dict[str, float] = defaultdict(float)
+        saved = timed(round_stages)
+        started = time.perf_counter()
+        records = [pipeline.extract_article(d, nlp) for d in docs]  # type: ignore[arg-type]
+        extract_times.append(time.perf_counter() - started)
+        restore(saved)
+        if round_number == rounds - 1:
+            stages = round_stages
+
+        with tempfile.TemporaryDirectory() as tmp, open_database(Path(tmp) / "b.db") as db:
+            started = time.perf_counter()
+            for document in docs:
+                record = pipeline.extract_article(document, nlp)  # type: ignore[arg-type]
+                stored = time.perf_counter()
+                db.save_article(record)
+                store_seconds = (
+                    time.perf_counter() - stored + (store_seconds if round_number else 0)
+                )
+            ingest_times.append(time.perf_counter() - started)
+        del records
+    base, extract, ingest = (
+        statistics.median(x) for x in (base_times, extract_times, ingest_times)
+    )
+    print(
+        f"\n== {label}: {len(docs)} articles, {words:,} words (whitespace-split), {rounds} rounds"
+    )
+    print(
+        f"  spaCy full pipeline (nlp.pipe): {words / base:,.0f} words/s, {len(docs) / base:.1f} articles/s"
+    )
+    print(
+        f"  onrecord extract:               {words / extract:,.0f} words/s, "
+        f"{len(docs) / extract:.1f} articles/s  → {base / extract:.2f}x the baseline"
+    )
+    print(
+        f"  onrecord ingest (SQLite):       {words / ingest:,.0f} words/s, {len(docs) / ingest:.1f} articles/s"
+    )
+    total = extract_times[-1]
+    split = ", ".join(
+        f"{name} {100 * seconds / total:.0f}%"
+        for name, seconds in sorted(stages.items(), key=lambda item: -item[1])
+    )
+    rest = total - sum(stages.values())
+    print(f"  extract stages: {split}, other {100 * rest / total:.0f}%")
+    print(
+        f"  store: {1000 * store_seconds / len(docs):.1f} ms per article ({100 * store_seconds / ingest_times[-1]:.0f}% of ingest)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", nargs="?", type=Path)
+    parser.add_argument("--synthetic", type=int, default=50_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    import os
+
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    folder = args.folder or (DEV if DEV.exists() else ROOT / "samples")
+    docs = [d for d in iter_documents([str(folder)]) if isinstance(d, RawDocument)]
+    nlp = load_pipeline()
+    pipeline.extract_article(docs[0], nlp)  # warm up: model, tables, calibration
+    measure(str(folder), docs, nlp, args.rounds)
+    if args.synthetic > 0:
+        measure(
+            f"synthetic ({args.synthetic:,} words)", synthetic(args.synthetic), nlp, args.rounds
+        )
+    print(f"\npeak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
