@@ -20,6 +20,7 @@ class Occurrence:
     """One report of a statement."""
 
     quote_id: int
+    article_id: int
     content_text: str
     speaker: str | None
     article_title: str | None
@@ -91,7 +92,7 @@ def statement_history(db: Database, quote_id: int) -> StatementHistory | None:
     # One occurrence per place the article was read from: an identical copy at another
     # outlet is one stored article with several sources.
     rows = conn.execute(
-        "SELECT q.id, q.content_text, coalesce(p.name, s.name), a.title, src.path,"
+        "SELECT q.id, q.article_id, q.content_text, coalesce(p.name, s.name), a.title, src.path,"
         " coalesce(src.site, a.site), coalesce(src.url, a.url),"
         " coalesce(src.published, a.published)"
         " FROM quotes AS q JOIN articles AS a ON a.id = q.article_id"
@@ -102,7 +103,7 @@ def statement_history(db: Database, quote_id: int) -> StatementHistory | None:
         " ORDER BY coalesce(src.published, a.published, a.ingested_at), a.id, src.id, q.position",
         (statement,),
     ).fetchall()
-    occurrences = [Occurrence(int(r[0]), *r[1:]) for r in rows]
+    occurrences = [Occurrence(int(r[0]), int(r[1]), *r[2:]) for r in rows]
     outlets = conn.execute(
         "SELECT count(DISTINCT coalesce(src.site, src.url, src.path)) FROM quotes AS q"
         " JOIN article_sources AS src ON src.article_id = q.article_id"

@@ -51,6 +51,8 @@ class QuoteRow:
         occurrences: How many reports of this statement are stored — one per outlet
             copy (``onrecord quote ID`` shows them, with the variants of its wording).
         cluster_id: The statement's id: the quote id of its first stored occurrence.
+        article_id: The article this report is in.
+        person_id: The speaker's person, when linked (``onrecord speakers`` lists them).
     """
 
     quote_id: int
@@ -69,6 +71,8 @@ class QuoteRow:
     outlets: int = 1
     occurrences: int = 1
     cluster_id: int | None = None
+    article_id: int | None = None
+    person_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict with one key per field."""
@@ -279,7 +283,7 @@ def find_quotes(
         "  WHERE o.cluster_id = top.statement),"
         " (SELECT count(*) FROM quotes AS o JOIN article_sources AS src"
         "  ON src.article_id = o.article_id WHERE o.cluster_id = top.statement),"
-        " top.statement"
+        " top.statement, q.article_id, q.person_id"
         " FROM top JOIN quotes AS q ON q.id = top.id JOIN articles AS a ON a.id = q.article_id"
         " LEFT JOIN speakers AS s ON s.id = q.speaker_id"
         " LEFT JOIN persons AS p ON p.id = q.person_id"
@@ -307,6 +311,8 @@ def find_quotes(
             outlets=max(1, int(row[12] or 0)),
             occurrences=max(1, int(row[13] or 0)),
             cluster_id=int(row[14]),
+            article_id=int(row[15]),
+            person_id=int(row[16]) if row[16] is not None else None,
         )
         for row in rows
     ]

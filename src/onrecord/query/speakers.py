@@ -8,6 +8,7 @@ job; this module only reads.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -56,7 +57,9 @@ class SpeakerRow:
         return asdict(self)
 
 
-def list_speakers(db: Database, search: str | None = None, limit: int = 100) -> list[SpeakerRow]:
+def list_speakers(
+    db: Database, search: str | None = None, limit: int = 100, *, person_id: int | None = None
+) -> list[SpeakerRow]:
     """List persons, most quoted first.
 
     Args:
@@ -64,6 +67,7 @@ def list_speakers(db: Database, search: str | None = None, limit: int = 100) -> 
         search: Keep persons whose name or an alias contains this (case and accents
             ignored).
         limit: The most rows; at least 1.
+        person_id: Only this person.
 
     Returns:
         The persons.
@@ -74,34 +78,37 @@ def list_speakers(db: Database, search: str | None = None, limit: int = 100) -> 
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
     conn = db.connection
-    wanted: set[int] | None = None
+    wanted: list[int] | None = [person_id] if person_id is not None else None
     if search is not None and search.strip():
         key = name_key(search)
-        wanted = {
-            int(person_id)
-            for person_id, alias_key in conn.execute(
-                "SELECT person_id, alias_key FROM person_aliases"
-            )
+        found = {
+            int(pid)
+            for pid, alias_key in conn.execute("SELECT person_id, alias_key FROM person_aliases")
             if key in str(alias_key)
         }
-        if not wanted:
-            return []
+        wanted = sorted(found & set(wanted)) if wanted is not None else sorted(found)
+    if wanted is not None and not wanted:
+        return []
     rows = conn.execute(
         "SELECT p.id, p.name, count(q.id), count(DISTINCT q.article_id),"
         " min(coalesce(a.published, substr(a.ingested_at, 1, 10))),"
         " max(coalesce(a.published, substr(a.ingested_at, 1, 10)))"
         " FROM persons AS p LEFT JOIN quotes AS q ON q.person_id = p.id"
         " LEFT JOIN articles AS a ON a.id = q.article_id"
-        " GROUP BY p.id ORDER BY count(q.id) DESC, p.name, p.id"
+        + (
+            " WHERE p.id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))"
+            if wanted is not None
+            else ""
+        )
+        + " GROUP BY p.id ORDER BY count(q.id) DESC, p.name, p.id LIMIT ?",
+        [*([json.dumps(wanted)] if wanted is not None else []), limit],
     ).fetchall()
     result: list[SpeakerRow] = []
-    for person_id, name, quotes, articles, first, last in rows:
-        if wanted is not None and int(person_id) not in wanted:
-            continue
+    for pid, name, quotes, articles, first, last in rows:
         aliases = [
             str(r[0])
             for r in conn.execute(
-                "SELECT alias FROM person_aliases WHERE person_id = ? ORDER BY id", (person_id,)
+                "SELECT alias FROM person_aliases WHERE person_id = ? ORDER BY id", (pid,)
             )
         ]
         roles = [
@@ -110,16 +117,12 @@ def list_speakers(db: Database, search: str | None = None, limit: int = 100) -> 
                 "SELECT role, min(reported), max(reported), count(DISTINCT article_id)"
                 " FROM person_roles WHERE person_id = ? GROUP BY role"
                 " ORDER BY max(reported) DESC, role",
-                (person_id,),
+                (pid,),
             )
         ]
         result.append(
-            SpeakerRow(
-                int(person_id), str(name), aliases, roles, int(quotes), int(articles), first, last
-            )
+            SpeakerRow(int(pid), str(name), aliases, roles, int(quotes), int(articles), first, last)
         )
-        if len(result) >= limit:
-            break
     return result
 
 
@@ -287,7 +290,7 @@ def speaker_detail(db: Database, person_id: int, top: int = 12) -> SpeakerDetail
         The detail, or None when there is no such person.
     """
     conn = db.connection
-    found = [row for row in list_speakers(db, limit=1 << 30) if row.person_id == person_id]
+    found = list_speakers(db, person_id=person_id, limit=1)
     if not found:
         return None
     weeks: dict[str, int] = {}

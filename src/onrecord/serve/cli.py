@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -76,6 +76,12 @@ DbOpt = Annotated[
 ]
 
 
+def _usage_error(exc: BaseException) -> NoReturn:
+    """Report an error that stops the command (bad arguments, missing model) and exit 2."""
+    stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
+    raise typer.Exit(2) from exc
+
+
 class _Failures:
     """Counts and reports per-input failures without stopping the batch."""
 
@@ -124,13 +130,11 @@ def _extract_all(
     try:
         nlp = load_pipeline()
     except ModelNotInstalledError as exc:
-        stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2) from exc
+        _usage_error(exc)
     try:
         documents = iter_documents(paths, reading) if isinstance(paths, list) else paths
     except ValueError as exc:
-        stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2) from exc
+        _usage_error(exc)
     settings = RunSettings(
         max_analysed_chars=max_chars,
         extractor=extractor,
@@ -546,8 +550,7 @@ def quotes(
         try:
             rows = find_quotes(database, limit=limit, where=where)
         except ValueError as exc:
-            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(2) from exc
+            _usage_error(exc)
     if output is not OutputFormat.table:
         _write_json((row.to_dict() for row in rows), output)
     else:
@@ -589,8 +592,7 @@ def articles(
         try:
             rows = find_articles(database, where, limit)
         except ValueError as exc:
-            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(2) from exc
+            _usage_error(exc)
     if output is not OutputFormat.table:
         _write_json((row.to_dict() for row in rows), output)
         return
@@ -706,8 +708,7 @@ def merge_speakers(
         try:
             kept, moved = database.merge_speakers(source, target)
         except CorrectionError as exc:
-            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(2) from exc
+            _usage_error(exc)
     stderr.print(escape(f"merged {source} into #{kept}: {moved} quote(s) moved"), soft_wrap=True)
 
 
@@ -728,8 +729,7 @@ def split_speaker(
         try:
             new_id, moved = database.split_speaker(name, evidence, new_name)
         except CorrectionError as exc:
-            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(2) from exc
+            _usage_error(exc)
     stderr.print(
         escape(f"{moved} quote(s) of {name} given to {new_name} (#{new_id})"), soft_wrap=True
     )
@@ -795,8 +795,7 @@ def export(
                 output_path if output_path is not None else sys.stdout.buffer,
             )
         except ValueError as exc:
-            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(2) from exc
+            _usage_error(exc)
     where_to = str(output_path) if output_path is not None else "stdout"
     stderr.print(escape(f"{count} {table.value} row(s) written to {where_to} as {fmt}"))
 
@@ -863,8 +862,7 @@ def eval_identity(
     try:
         items = load_identity_gold(gold)
     except (OSError, ValueError) as exc:
-        stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2) from exc
+        _usage_error(exc)
     paths = {
         (item.split, item.article): corpus / item.split / "text" / item.article for item in items
     }
@@ -929,8 +927,7 @@ def eval_speakers(
     try:
         items = load_gold(gold)
     except (OSError, ValueError) as exc:
-        stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2) from exc
+        _usage_error(exc)
     failures = _Failures()
     if predictions is not None:
         records = _read_records(predictions)
@@ -952,8 +949,7 @@ def eval_speakers(
     try:
         scores = score_records(items, records)
     except ValueError as exc:
-        stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2) from exc
+        _usage_error(exc)
     if as_json:
         sys.stdout.write(json.dumps(scores.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -1028,8 +1024,7 @@ def batch(
                 on_done=finished,
             )
         except ImportError as exc:
-            stderr.print(f"[bold red]error[/]: {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(2) from exc
+            _usage_error(exc)
     errors = sum(r.errors for r in results)
     elapsed = time.perf_counter() - started
     stderr.print(

@@ -38,28 +38,11 @@ def _wants_json(request: Request) -> bool:
     return request.query_params.get("format") == "json"
 
 
-def _article_ids(db: Any, quote_ids: list[int]) -> dict[int, int]:
-    if not quote_ids:
-        return {}
-    marks = ",".join("?" * len(quote_ids))
-    return {
-        int(r[0]): int(r[1])
-        for r in db.connection.execute(
-            f"SELECT id, article_id FROM quotes WHERE id IN ({marks})", quote_ids
-        )
-    }
-
-
-def _speaker_url(db: Any) -> Any:
-    def url(row: QuoteRow) -> str:
-        found = db.connection.execute(
-            "SELECT person_id FROM quotes WHERE id = ?", (row.quote_id,)
-        ).fetchone()
-        if found and found[0] is not None:
-            return f"/speakers/{found[0]}"
-        return "/?" + urlencode({"speaker": row.speaker or ""})
-
-    return url
+def speaker_url(row: QuoteRow) -> str:
+    """The speaker page of a quote's person, or a search by the name as written."""
+    if row.person_id is not None:
+        return f"/speakers/{row.person_id}"
+    return "/?" + urlencode({"speaker": row.speaker or ""})
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -86,8 +69,7 @@ def search_page(
             "where": where,
             "rows": rows[:PAGE],
             "error": error,
-            "article_ids": _article_ids(db, [r.quote_id for r in rows[:PAGE]]),
-            "speaker_url": _speaker_url(db),
+            "speaker_url": speaker_url,
             "next_url": "/?" + urlencode({**params, "page": page + 1}) if more else None,
             "json_url": "/api/quotes?" + urlencode(_api_params(request)),
         },
@@ -132,7 +114,6 @@ def speaker_page(request: Request, db: DB, person_id: int) -> Any:
             "d": detail,
             "rows": rows,
             "timeline": _timeline_svg(detail.timeline),
-            "article_ids": _article_ids(db, [r.quote_id for r in rows]),
             "json_url": f"/api/speakers/{person_id}",
         },
     )
@@ -220,7 +201,6 @@ def quote_page(request: Request, db: DB, quote_id: int) -> Any:
         "quote.html",
         {
             "h": history,
-            "article_ids": _article_ids(db, [o.quote_id for o in history.occurrences]),
             "json_url": f"/api/quotes/{quote_id}",
         },
     )

@@ -13,6 +13,7 @@ transaction, so it must not contain ``BEGIN``/``COMMIT`` or ``PRAGMA foreign_key
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -232,7 +233,7 @@ MIGRATIONS: list[Migration] = [
 ]
 """Every schema step, in order. Append only."""
 
-_BOOTSTRAP = """
+BOOTSTRAP_SQL = """
 CREATE TABLE IF NOT EXISTS _onrecord_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -288,27 +289,69 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None)
     _check_migrations(steps)
     if conn.in_transaction:
         raise MigrationError("migrate() needs a connection with no open transaction")
-    known = latest_version(steps)
-    _refuse_newer(applied_versions(conn), known)
-    conn.execute(_BOOTSTRAP)
+    _refuse_newer(applied_versions(conn), latest_version(steps))
+    conn.execute(BOOTSTRAP_SQL)
 
+    def run(sql: str) -> None:
+        for statement in _statements(sql):
+            conn.execute(statement)
+
+    return apply_steps(
+        conn,
+        steps,
+        begin=lambda: conn.execute("BEGIN IMMEDIATE"),
+        done=lambda: applied_versions(conn),
+        run=run,
+        errors=(sqlite3.Error,),
+    )
+
+
+def apply_steps(
+    conn: Any,
+    steps: list[Migration],
+    *,
+    begin: Callable[[], object],
+    done: Callable[[], list[int]],
+    run: Callable[[str], None],
+    errors: tuple[type[BaseException], ...],
+) -> list[int]:
+    """Apply the pending steps, each in its own transaction (the loop of both engines).
+
+    Each step takes the write lock (``begin``), checks again which versions are applied
+    (another process may have migrated meanwhile), runs, is recorded and commits; a
+    failure rolls that step back.
+
+    Args:
+        conn: The connection; ``execute`` and ``in_transaction`` are used.
+        steps: The migrations, in order.
+        begin: Opens the step's transaction and takes the engine's write lock.
+        done: The versions applied so far, ascending.
+        run: Runs a step's SQL.
+        errors: The engine's database errors, reported as ``MigrationError``.
+
+    Returns:
+        The versions applied by this call.
+
+    Raises:
+        MigrationError: If the database is newer than the steps, or a step fails.
+    """
+    known = latest_version(steps)
     applied: list[int] = []
     for step in steps:
-        conn.execute("BEGIN IMMEDIATE")
+        begin()
         try:
-            done = applied_versions(conn)
-            _refuse_newer(done, known)
-            if step.version in done:
+            versions = done()
+            _refuse_newer(versions, known)
+            if step.version in versions:
                 conn.execute("ROLLBACK")
                 continue
-            for statement in _statements(step.sql):
-                conn.execute(statement)
-            record_migration(conn, step)
+            run(step.sql)
+            _record_migration(conn, step)
             conn.execute("COMMIT")
         except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
+            if isinstance(exc, errors):
                 raise MigrationError(
                     f"migration {step.version} ({step.name}) failed: {exc}"
                 ) from exc
@@ -317,22 +360,11 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None)
     return applied
 
 
-def record_migration(conn: Any, step: Migration) -> None:
-    """Record an applied step in ``_onrecord_migrations`` (both engines).
-
-    Args:
-        conn: The connection, inside the step's transaction.
-        step: The step applied.
-    """
+def _record_migration(conn: Any, step: Migration) -> None:
     conn.execute(
         "INSERT INTO _onrecord_migrations (version, name, applied_at) VALUES (?, ?, ?)",
         (step.version, step.name, datetime.now(UTC).isoformat(timespec="seconds")),
     )
-
-
-def refuse_newer(done: list[int], known: int) -> None:
-    """Raise ``MigrationError`` when the database has a version this code does not know."""
-    _refuse_newer(done, known)
 
 
 def _refuse_newer(done: list[int], known: int) -> None:
