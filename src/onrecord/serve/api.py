@@ -16,7 +16,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
@@ -30,6 +30,7 @@ from onrecord.query.speakers import list_speakers, speaker_detail
 from onrecord.serve.cache import ResultCache, record_version
 from onrecord.store.db import Database, open_database
 
+T = TypeVar("T")
 MAX_EXTRACT_CHARS = 500_000
 """Largest text (or HTML) ``POST /api/extract`` and ``POST /api/articles`` accept."""
 MAX_PAGE = 500
@@ -73,6 +74,13 @@ def database(request: Request) -> Database:
 
 DB = Annotated[Database, Depends(database)]
 router = APIRouter(prefix="/api")
+
+
+def found(value: T | None, message: str) -> T:
+    """The value, or a 404 with the message when there is none."""
+    if value is None:
+        raise HTTPException(404, message)
+    return value
 
 
 def _cursor(offset: int) -> str:
@@ -166,9 +174,7 @@ async def api_quotes(
 @router.get("/quotes/{quote_id}")
 def api_quote(db: DB, quote_id: int) -> Any:
     """A statement's provenance: first sighting, every report, wording variants."""
-    history = statement_history(db, quote_id)
-    if history is None:
-        raise HTTPException(404, f"no quote {quote_id}")
+    history = found(statement_history(db, quote_id), f"no quote {quote_id}")
     return history.to_dict()
 
 
@@ -191,9 +197,7 @@ def api_speakers(
 @router.get("/speakers/{person_id}")
 def api_speaker(db: DB, person_id: int) -> Any:
     """A person: roles over time, statements per week, top entities and words."""
-    detail = speaker_detail(db, person_id)
-    if detail is None:
-        raise HTTPException(404, f"no speaker {person_id}")
+    detail = found(speaker_detail(db, person_id), f"no speaker {person_id}")
     return detail.to_dict()
 
 
@@ -211,9 +215,7 @@ def api_articles(db: DB, where: Filter, limit: Limit = 50, cursor: str | None = 
 @router.get("/articles/{article_id}")
 def api_article(db: DB, article_id: int) -> Any:
     """An article's text with every quote's spans and its entities."""
-    detail = article_detail(db, article_id)
-    if detail is None:
-        raise HTTPException(404, f"no article {article_id}")
+    detail = found(article_detail(db, article_id), f"no article {article_id}")
     return detail.to_dict()
 
 

@@ -22,7 +22,7 @@ from onrecord.query.provenance import statement_history
 from onrecord.query.quotes import QuoteFilter, QuoteRow, find_quotes
 from onrecord.query.speakers import list_speakers, speaker_detail
 from onrecord.serve.annotate import Highlight, annotate, highlight_snippet
-from onrecord.serve.api import DB, ArticleIn, Filter, extract_posted
+from onrecord.serve.api import DB, ArticleIn, Filter, extract_posted, found
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.globals["highlight"] = highlight_snippet
@@ -101,9 +101,7 @@ def speakers_page(request: Request, db: DB, search: str | None = None) -> Any:
 @router.get("/speakers/{person_id}", response_class=HTMLResponse)
 def speaker_page(request: Request, db: DB, person_id: int) -> Any:
     """A person: roles over time, a weekly timeline, top words and entities, their quotes."""
-    detail = speaker_detail(db, person_id)
-    if detail is None:
-        raise HTTPException(404, f"no speaker {person_id}")
+    detail = found(speaker_detail(db, person_id), f"no speaker {person_id}")
     if _wants_json(request):
         return JSONResponse(detail.to_dict())
     rows = find_quotes(db, limit=200, where=QuoteFilter(person_id=person_id))
@@ -162,9 +160,7 @@ def articles_page(request: Request, db: DB, where: Filter) -> Any:
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, db: DB, article_id: int) -> Any:
     """The article's text with every statement highlighted by speaker."""
-    detail = article_detail(db, article_id)
-    if detail is None:
-        raise HTTPException(404, f"no article {article_id}")
+    detail = found(article_detail(db, article_id), f"no article {article_id}")
     if _wants_json(request):
         return JSONResponse(detail.to_dict())
     highlights = [
@@ -191,9 +187,7 @@ def article_page(request: Request, db: DB, article_id: int) -> Any:
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse)
 def quote_page(request: Request, db: DB, quote_id: int) -> Any:
     """Every outlet that carried a statement, and how its wording varied."""
-    history = statement_history(db, quote_id)
-    if history is None:
-        raise HTTPException(404, f"no quote {quote_id}")
+    history = found(statement_history(db, quote_id), f"no quote {quote_id}")
     if _wants_json(request):
         return JSONResponse(history.to_dict())
     return _render(
