@@ -27,6 +27,23 @@ _BOMS = (
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
 
 
+def size_problem(path: str, data: bytes, max_bytes: int) -> InputError | None:
+    """The error for an input that is too large or holds nothing, else None (any format).
+
+    Args:
+        path: The location to name in the message.
+        data: The input's bytes.
+        max_bytes: The size limit.
+    """
+    if len(data) > max_bytes:
+        return InputError(
+            path, "too_large", f"{path}: larger than the limit of {max_bytes:,} bytes"
+        )
+    if not data.strip():
+        return InputError(path, "empty", f"{path}: empty file, nothing to extract")
+    return None
+
+
 def decode_document(
     path: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> RawDocument | InputError:
@@ -41,12 +58,9 @@ def decode_document(
         The document, or an ``InputError`` for empty, binary, oversized or undecodable
         input.
     """
-    if len(data) > max_bytes:
-        return InputError(
-            path, "too_large", f"{path}: larger than the limit of {max_bytes:,} bytes"
-        )
-    if not data.strip():
-        return InputError(path, "empty", f"{path}: empty file, nothing to extract")
+    problem = size_problem(path, data, max_bytes)
+    if problem is not None:
+        return problem
     if _looks_binary(data):
         return InputError(path, "binary", f"{path}: binary data, not a text article")
     notices: list[Notice] = []

@@ -29,7 +29,7 @@ from onrecord.ingest.compressed import (
 from onrecord.ingest.errors import InputError
 from onrecord.ingest.feeds import read_feed
 from onrecord.ingest.fetch import FetchedPage, FetchError, FetchSettings, fetch_urls, read_url_list
-from onrecord.ingest.files import DEFAULT_MAX_BYTES, decode_document
+from onrecord.ingest.files import DEFAULT_MAX_BYTES, decode_document, size_problem
 from onrecord.ingest.html import DEFAULT_HTML_SETTINGS, HtmlSettings, html_to_document
 from onrecord.ingest.jsonl import JsonlFields, read_jsonl
 from onrecord.ingest.sniff import FORMATS, SUFFIXES, detect_format
@@ -192,14 +192,9 @@ def _read_stdin(stream: BinaryIO, settings: ReadSettings) -> Iterator[RawDocumen
 def _read_bytes(
     location: str, kind: str, data: bytes, settings: ReadSettings
 ) -> Iterator[RawDocument | InputError]:
-    if len(data) > settings.max_bytes:
-        yield InputError(
-            location,
-            "too_large",
-            f"{location}: larger than the limit of {settings.max_bytes:,} bytes",
-        )
-    elif not data.strip():
-        yield InputError(location, "empty", f"{location}: empty file, nothing to extract")
+    problem = size_problem(location, data, settings.max_bytes)
+    if problem is not None:
+        yield problem
     elif kind == "html":
         yield html_to_document(location, data, settings=settings.html)
     elif kind == "feed":
