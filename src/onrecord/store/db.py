@@ -183,7 +183,6 @@ class Database:
         metadata = _json(record.metadata)
         warnings = _json([w.to_dict() for w in record.warnings])
         authors = _json(list(record.authors))
-        signature = signature_bytes(record.text)
         now = datetime.now(UTC).isoformat(timespec="microseconds")
         with self._write():
             row = self._conn.execute(
@@ -192,6 +191,8 @@ class Database:
             if row is not None:
                 added = self._add_source(int(row[0]), record, now)
                 return SaveResult("copy" if added else "unchanged", int(row[0]))
+            # Only a new text needs its MinHash (a resumed ingest re-saves stored ones).
+            signature = signature_bytes(record.text)
             cursor = self._conn.execute(
                 "INSERT INTO articles (content_hash, path, title, site, published, text,"
                 " metadata, warnings, ingested_at, url, authors, language, cluster, minhash)"
