@@ -21,7 +21,9 @@ from typing import Any
 
 from onrecord.batch.shards import Shard, write_marker
 from onrecord.ingest.errors import InputError
+from onrecord.ingest.parts import read_part
 from onrecord.ingest.sources import iter_documents
+from onrecord.models import RawDocument
 
 ENGINES = ("local", "ray")
 ROW_COLUMNS = ("path", "kind", "content_hash", "record", "error_code", "error")
@@ -77,7 +79,7 @@ def extract_shard(shard: Shard, out_dir: str, extractor: str | None = None) -> S
     rows: dict[str, list[Any]] = {column: [] for column in ROW_COLUMNS}
     articles = errors = words = 0
     settings = RunSettings(extractor=extractor)
-    for item in extract_documents(iter_documents(shard.paths), _pipeline(), settings):
+    for item in extract_documents(_shard_documents(shard), _pipeline(), settings):
         if isinstance(item, InputError):
             errors += 1
             values = [item.path, "error", None, None, item.code, item.message]
@@ -114,6 +116,13 @@ def extract_shard(shard: Shard, out_dir: str, extractor: str | None = None) -> S
     )
     write_marker(shard, out, summary.__dict__)
     return summary
+
+
+def _shard_documents(shard: Shard) -> Iterator[RawDocument | InputError]:
+    """The documents of a shard's files, then of its parts."""
+    yield from iter_documents(shard.paths)
+    for part in shard.parts:
+        yield from read_part(part)
 
 
 def run_batch(

@@ -1,7 +1,8 @@
 """Cutting a batch's inputs into shards, and the files a finished shard leaves behind.
 
 Owns ``plan_shards`` (the inputs expanded to files, sorted, and grouped into shards of
-at most ``size`` files, each named by its position and a digest of its files so that a
+at most ``size`` files — a big WARC or JSONL file cut into parts of ``size`` records, a
+shard each — each named by its position and a digest of its files and parts so that a
 changed input list never reuses a stale result) and the shard's output layout:
 ``shard-00007-<digest>.parquet`` with one row per article or input error, then the
 completion marker ``shard-00007-<digest>.done`` written last, atomically — a shard
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from onrecord.ingest.errors import InputError
+from onrecord.ingest.parts import FilePart, split_file
 from onrecord.ingest.sources import iter_input_files
 
 DEFAULT_SHARD_SIZE = 50
@@ -27,20 +29,23 @@ DEFAULT_SHARD_SIZE = 50
 
 @dataclass(frozen=True)
 class Shard:
-    """A unit of work: some input files.
+    """A unit of work: some input files, or one part of a big WARC or JSONL file.
 
     Attributes:
         number: Its position in the plan, from 0.
         paths: The files.
+        parts: Parts of big files (``ingest.parts``).
     """
 
     number: int
     paths: tuple[str, ...]
+    parts: tuple[FilePart, ...] = ()
 
     @property
     def name(self) -> str:
-        """``shard-00007-<digest of its paths>``."""
-        digest = hashlib.sha256("\n".join(self.paths).encode("utf-8")).hexdigest()[:12]
+        """``shard-00007-<digest of its paths and parts>``."""
+        items = list(self.paths) + [part.name for part in self.parts]
+        digest = hashlib.sha256("\n".join(items).encode("utf-8")).hexdigest()[:12]
         return f"shard-{self.number:05d}-{digest}"
 
     def output(self, out_dir: Path) -> Path:
@@ -57,13 +62,18 @@ class Shard:
 
 
 def plan_shards(
-    inputs: Iterable[str], size: int = DEFAULT_SHARD_SIZE
+    inputs: Iterable[str], size: int = DEFAULT_SHARD_SIZE, *, split: bool = True
 ) -> tuple[list[Shard], list[InputError]]:
     """Expand the inputs to files and group them into shards.
 
+    A WARC or plain JSONL file of more than ``size`` records is cut into parts of
+    ``size`` records, a shard each (``ingest.parts``); other files go ``size`` to a
+    shard.
+
     Args:
         inputs: Files and directories, as for ``onrecord extract``.
-        size: Files per shard.
+        size: Files (or records of a big file) per shard.
+        split: Cut big WARC and JSONL files into parts.
 
     Returns:
         The shards, and the inputs that do not exist or cannot be listed.
@@ -83,11 +93,27 @@ def plan_shards(
         else:
             files.append(item)
     files = sorted(dict.fromkeys(files))
+    parts: list[FilePart] = []
+    if split:
+        whole: list[str] = []
+        for path in files:
+            pieces = split_file(path, size) if _splittable_name(path) else None
+            if pieces is None:
+                whole.append(path)
+            else:
+                parts.extend(pieces)
+        files = whole
     shards = [
         Shard(n, tuple(files[start : start + size]))
         for n, start in enumerate(range(0, len(files), size))
     ]
+    shards += [Shard(len(shards) + n, (), (part,)) for n, part in enumerate(parts)]
     return shards, errors
+
+
+def _splittable_name(path: str) -> bool:
+    name = path.lower().removesuffix(".gz")
+    return name.endswith((".warc", ".jsonl", ".ndjson", ".json"))
 
 
 def write_marker(shard: Shard, out_dir: Path, summary: dict[str, Any]) -> None:

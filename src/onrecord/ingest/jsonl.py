@@ -50,6 +50,7 @@ def read_jsonl(
     fields: JsonlFields = JsonlFields(),
     *,
     settings: HtmlSettings = DEFAULT_HTML_SETTINGS,
+    first_line: int = 1,
 ) -> Iterator[RawDocument | InputError]:
     """Read the articles of a JSONL export.
 
@@ -59,11 +60,12 @@ def read_jsonl(
             through).
         fields: Which keys hold what.
         settings: How to extract the body of an HTML field.
+        first_line: The number of the first line (for a part of a file), in locations.
 
     Yields:
         A document per usable line, an ``InputError`` per other non-blank line.
     """
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first_line):
         if isinstance(line, InputError):
             yield line
             continue
@@ -72,7 +74,7 @@ def read_jsonl(
         location = f"{path}:{number}"
         try:
             item = json.loads(line)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
             yield InputError(location, "bad_json", f"{location}: not valid JSON ({exc})")
             continue
         if not isinstance(item, dict):

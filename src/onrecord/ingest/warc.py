@@ -25,13 +25,17 @@ def read_warc(
     *,
     max_record_bytes: int,
     settings: HtmlSettings = DEFAULT_HTML_SETTINGS,
+    start: int = 0,
+    end: int | None = None,
 ) -> Iterator[RawDocument | InputError]:
-    """Read every HTML page in a WARC file.
+    """Read every HTML page in a WARC file, or in the records of one byte range of it.
 
     Args:
         path: The ``.warc`` or ``.warc.gz`` file.
         max_record_bytes: Pages larger than this are refused (``too_large``).
         settings: How to extract the body of each page.
+        start: Where to begin: a record's offset (see ``record_offsets``).
+        end: Stop before the record at or after this offset (None: the end of the file).
 
     Yields:
         A document for each HTML page with an article body, an ``InputError`` for each
@@ -46,16 +50,22 @@ def read_warc(
         yield InputError(path, "unreadable", f"{path}: cannot read ({exc.strerror or exc})")
         return
     try:
+        handle.seek(start)
         records = ArchiveIterator(handle)
-        offset = 0
+        offset = start
         try:
             for record in records:
+                # the record's offset, before its content is read (get_record_offset()
+                # would read the content to the end first)
+                if end is not None and records.offset >= end:
+                    return
                 if record.format != "warc":
                     yield InputError(path, "bad_warc", f"{path}: not a WARC file")
                     return
                 yield from _read_record(path, records, record, max_record_bytes, settings)
                 offset = records.get_record_offset() + records.get_record_length()
-        except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
+        # AttributeError: warcio on a response record without a WARC-Target-URI.
+        except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError) as exc:
             yield InputError(
                 f"{path}@{offset}",
                 "bad_warc",
@@ -64,6 +74,40 @@ def read_warc(
             )
     finally:
         handle.close()
+
+
+def record_offsets(path: str) -> list[int] | None:
+    """The offset of every record in a WARC file, or None where records cannot be sought.
+
+    A ``.warc`` file and a ``.warc.gz`` with one gzip member per record (the standard
+    layout) can be read from any record's offset; a ``.warc.gz`` compressed as one
+    stream cannot, nor can a file that is not a WARC.
+
+    Args:
+        path: The WARC file.
+
+    Returns:
+        Ascending offsets, the first one 0; None for a file that cannot be split.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    offsets: list[int] = []
+    try:
+        with open(path, "rb") as handle:
+            records = ArchiveIterator(handle)
+            for record in records:
+                if record.format != "warc":
+                    return None
+                offsets.append(records.get_record_offset())
+            if len(offsets) > 1:  # a seek to the second record must land on a record
+                handle.seek(offsets[1])
+                record = next(iter(ArchiveIterator(handle)), None)
+                if record is None or record.format != "warc":
+                    return None
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError):
+        return None
+    return offsets if len(set(offsets)) == len(offsets) else None
 
 
 def _read_record(
