@@ -38,8 +38,10 @@ eval-polnear: $(STAMP)
 eval-extraction: $(STAMP)
 	$(BIN)/onrecord eval extraction ../shared/data/article-extraction-benchmark
 
+BENCH_RSS_ARTICLES ?= 10000
 bench: $(STAMP)
 	$(BIN)/python bench/bench_suite.py
+	$(BIN)/python bench/bench_batch.py --rss-articles $(BENCH_RSS_ARTICLES)
 
 bench-warc: $(STAMP)
 	$(BIN)/python bench/bench_warc.py
