@@ -48,7 +48,13 @@ def find_foreign_words(text: str) -> list[Notice]:
         One ``foreign_script`` notice per foreign word, with its span; nothing when the
         text is not mostly Latin-script or has too many such words to be stray ones.
     """
-    words = [(m.span(), word_script(m.group())) for m in _WORD.finditer(text)]
+    if text.isascii():
+        return []  # every letter is Latin
+    # a word of ASCII letters is Latin; only the others need their characters' names
+    words = [
+        (m.span(), "LATIN" if m.group().isascii() else word_script(m.group()))
+        for m in _WORD.finditer(text)
+    ]
     if not words:
         return []
     counts = Counter(script for _, script in words)

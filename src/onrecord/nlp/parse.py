@@ -74,6 +74,14 @@ class ParsedParagraph:
         last = self.doc[end_token - 1]
         return (self.offset + first.idx, self.offset + last.idx + len(last.text))
 
+    @property
+    def length(self) -> int:
+        """The paragraph's length in characters (``len(doc.text)``, without building it)."""
+        if not len(self.doc):
+            return 0
+        last = self.doc[-1]
+        return last.idx + len(last.text_with_ws)
+
     def token_span(self, token: Token) -> CharSpan:
         """Return the article-level character span of one token."""
         return (self.offset + token.idx, self.offset + token.idx + len(token.text))

@@ -93,7 +93,9 @@ def classify_type(text: str, content: list[Span], regions: list[QuotedRegion]) -
     letters = alnum_positions(text, content)
     if not letters:
         return "indirect"
-    quoted = alnum_positions(text, [r.span for r in regions]) & letters
+    low, high = min(s for s, _ in content), max(e for _, e in content)
+    nearby = [r.span for r in regions if r.start < high and low < r.end]
+    quoted = alnum_positions(text, nearby) & letters
     if len(quoted) == len(letters):
         return "direct"
     return "mixed" if quoted else "indirect"
@@ -635,7 +637,7 @@ class QuoteRules:
     def _tokens_at(self, span: Span) -> tuple[ParsedParagraph, list[Token]] | None:
         for paragraph in self.parsed.paragraphs:
             start, end = span[0] - paragraph.offset, span[1] - paragraph.offset
-            if start >= 0 and end <= len(paragraph.doc.text):
+            if start >= 0 and end <= paragraph.length:
                 tokens = [t for t in paragraph.doc if t.idx < end and start < t.idx + len(t.text)]
                 return (paragraph, tokens) if tokens else None
         return None
