@@ -2,10 +2,11 @@
 
 Owns ``run_batch`` (skip the shards already done, run the rest on a pool — local
 processes or Ray actors — with a progress callback) and ``extract_shard`` (read a
-shard's files, extract them, write its Parquet rows and then its marker). Rows hold the
-public JSON record of each article, so a batch's output is the same whatever the
-engine and can be loaded into any store (``batch.load``). Extraction itself is
-``nlp.run``.
+shard's files, extract them, write its Parquet rows to a temporary file, rename it into
+place, remove the temporaries of the shard's killed attempts, then write its marker).
+Rows hold the public JSON record of each article, so a batch's output is the same
+whatever the engine and can be loaded into any store (``batch.load``). Extraction
+itself is ``nlp.run``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from onrecord.batch.shards import Shard, write_marker
+from onrecord.batch.shards import Shard, durable_replace, write_marker
 from onrecord.ingest.errors import InputError
 from onrecord.ingest.parts import read_part
 from onrecord.ingest.sources import iter_documents
@@ -97,14 +98,18 @@ def extract_shard(shard: Shard, out_dir: str, extractor: str | None = None) -> S
         for column, value in zip(ROW_COLUMNS, values, strict=True):
             rows[column].append(value)
     table = pa.table({column: pa.array(rows[column], pa.string()) for column in ROW_COLUMNS})
-    handle, temporary = tempfile.mkstemp(dir=out, suffix=".parquet.tmp")
+    # A unique temporary (two writers of one shard never share a file), named after the
+    # shard so that the temporaries of its killed attempts can be found and removed.
+    handle, temporary = tempfile.mkstemp(dir=out, prefix=f"{shard.name}.", suffix=".parquet.tmp")
     os.close(handle)
     try:
         pq.write_table(table, temporary)
-        os.replace(temporary, shard.output(out))
+        durable_replace(temporary, shard.output(out))
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+    for stale in out.glob(f"{shard.name}.*.parquet.tmp"):
+        stale.unlink(missing_ok=True)  # left by an attempt killed while writing
     summary = ShardSummary(
         shard.name,
         articles,

@@ -121,4 +121,20 @@ def write_marker(shard: Shard, out_dir: Path, summary: dict[str, Any]) -> None:
     path = shard.marker(out_dir)
     temporary = path.with_suffix(".done.tmp")
     temporary.write_text(json.dumps(summary, sort_keys=True), encoding="utf-8")
+    durable_replace(temporary, path)
+
+
+def durable_replace(temporary: Path | str, path: Path | str) -> None:
+    """Move a written file into place so that it survives a power cut, not only a kill.
+
+    The file's data is flushed before the rename and the folder's entry after it, so a
+    marker can never be on disk beside a Parquet file that is not.
+    """
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
     os.replace(temporary, path)
+    folder = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)

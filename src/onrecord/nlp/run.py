@@ -75,28 +75,45 @@ def extract_documents(
     elif index is None:
         index = SyndicationIndex(settings.similarity)
     stories: OrderedDict[str, ArticleRecord] = OrderedDict()
+    # Stored first copies skipped by this run, in case a copy of theirs comes later: it is
+    # then given the first copy's statements, as in a run that was never interrupted.
+    skipped: OrderedDict[str, RawDocument] = OrderedDict()
+
+    def extract(document: RawDocument) -> ArticleRecord:
+        return extract_article(
+            document,
+            nlp,
+            max_analysed_chars=settings.max_analysed_chars,
+            extractor=settings.extractor,
+            tagger_weights=settings.tagger_weights,
+        )
+
     for item in items:
         if isinstance(item, InputError):
             yield item
             continue
         digest = content_hash(item.text)
         if stored is not None and stored(digest):
+            if index is not None:
+                known = index.assign(digest, item.text)
+                if known.id not in stories and known.id not in skipped:
+                    skipped[known.id] = item
+                    if len(skipped) > REMEMBERED_STORIES:
+                        skipped.popitem(last=False)
             yield already_stored(item, digest)
             continue
         cluster = index.assign(digest, item.text) if index is not None else None
         first = stories.get(cluster.id) if cluster is not None else None
         try:
+            if first is None and cluster is not None and cluster.id in skipped:
+                first = extract(skipped.pop(cluster.id))
+                first.cluster = cluster.id
+                stories[cluster.id] = first
             if first is not None:
                 record = record_for_copy(first, item)
                 stories.move_to_end(first.cluster or "")
             else:
-                record = extract_article(
-                    item,
-                    nlp,
-                    max_analysed_chars=settings.max_analysed_chars,
-                    extractor=settings.extractor,
-                    tagger_weights=settings.tagger_weights,
-                )
+                record = extract(item)
                 record.cluster = cluster.id if cluster is not None else digest
                 if cluster is not None:
                     stories[cluster.id] = record
