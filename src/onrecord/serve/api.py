@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from onrecord.models import ArticleRecord, RawDocument
@@ -34,6 +34,8 @@ T = TypeVar("T")
 MAX_EXTRACT_CHARS = 500_000
 """Largest text (or HTML) ``POST /api/extract`` and ``POST /api/articles`` accept."""
 MAX_PAGE = 500
+MAX_OFFSET = 1_000_000_000
+"""The deepest a cursor (or a page number) may reach: beyond, a 400, not an overflow."""
 
 
 @dataclass
@@ -57,7 +59,9 @@ _local = threading.local()
 def database(request: Request) -> Database:
     """The request thread's connection to the server's database (opened once per thread).
 
-    Every connection opened is listed on the app, which closes them when it stops.
+    Every connection is listed on the app with the thread using it; the app closes them
+    all when it stops. A new thread takes over a connection an ended thread left
+    (``_connection``) before it opens one.
     """
     settings: ServerSettings = request.app.state.settings
     cached = getattr(_local, "databases", None)
@@ -66,9 +70,29 @@ def database(request: Request) -> Database:
     key = (id(request.app), settings.db)
     db = cached.get(key)
     if db is None or db.closed:
-        db = cached[key] = open_database(settings.db)
-        with request.app.state.open_lock:
-            request.app.state.open_databases.append(db)
+        db = cached[key] = _connection(request.app, settings.db)
+    return db
+
+
+def _connection(app: Any, target: str) -> Database:
+    """A connection for the current thread: one an ended thread left, else a new one.
+
+    The worker pool retires threads idle for a while and starts new ones when load
+    returns. Taking over the retired threads' connections keeps their number at the
+    most threads ever busy at once, with their page caches warm; opening one per new
+    thread would leave the old ones (and their caches) open, and memory growing with
+    every wave of load.
+    """
+    me = threading.current_thread()
+    opened: list[tuple[threading.Thread, Database]] = app.state.open_databases
+    with app.state.open_lock:
+        for n, (thread, left) in enumerate(opened):
+            if not thread.is_alive() and not left.closed:
+                opened[n] = (me, left)
+                return left
+    db = open_database(target)
+    with app.state.open_lock:
+        opened.append((me, db))
     return db
 
 
@@ -95,7 +119,7 @@ def _offset(cursor: str | None) -> int:
         offset = int(value["offset"])
     except (ValueError, KeyError, TypeError, binascii.Error) as exc:
         raise HTTPException(400, "cursor: not a cursor this server gave out") from exc
-    if offset < 0:
+    if not 0 <= offset <= MAX_OFFSET:
         raise HTTPException(400, "cursor: not a cursor this server gave out")
     return offset
 
@@ -127,6 +151,8 @@ async def quote_filter(
 
 Filter = Annotated[QuoteFilter, Depends(quote_filter)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A row id.")]
+"""An id in a path: a 422 when out of range, not an overflow in the database driver."""
 
 
 def _page(items: list[dict[str, Any]], offset: int, limit: int) -> dict[str, Any]:
@@ -174,14 +200,14 @@ async def api_quotes(
 
 
 @router.get("/quotes/{quote_id}")
-def api_quote(db: DB, quote_id: int) -> Any:
+def api_quote(db: DB, quote_id: RowId) -> Any:
     """A statement's provenance: first sighting, every report, wording variants."""
     history = found(statement_history(db, quote_id), f"no quote {quote_id}")
     return history.to_dict()
 
 
 @router.get("/clusters/{statement_id}")
-def api_cluster(db: DB, statement_id: int) -> Any:
+def api_cluster(db: DB, statement_id: RowId) -> Any:
     """The same as ``/api/quotes/{id}``, by the statement's id."""
     return api_quote(db, statement_id)
 
@@ -197,7 +223,7 @@ def api_speakers(
 
 
 @router.get("/speakers/{person_id}")
-def api_speaker(db: DB, person_id: int) -> Any:
+def api_speaker(db: DB, person_id: RowId) -> Any:
     """A person: roles over time, statements per week, top entities and words."""
     detail = found(speaker_detail(db, person_id), f"no speaker {person_id}")
     return detail.to_dict()
@@ -215,7 +241,7 @@ def api_articles(db: DB, where: Filter, limit: Limit = 50, cursor: str | None = 
 
 
 @router.get("/articles/{article_id}")
-def api_article(db: DB, article_id: int) -> Any:
+def api_article(db: DB, article_id: RowId) -> Any:
     """An article's text with every quote's spans and its entities."""
     detail = found(article_detail(db, article_id), f"no article {article_id}")
     return detail.to_dict()
@@ -267,6 +293,8 @@ def extract_posted(article: ArticleIn, settings: ServerSettings) -> ArticleRecor
         raise HTTPException(422, "give the article as a non-empty 'text' or 'html'")
     if article.text is not None and article.html is not None:
         raise HTTPException(422, "give either 'text' or 'html', not both")
+    if any("\x00" in (value or "") for value in (body, article.url, article.path)):
+        raise HTTPException(422, "the article contains NUL characters")
     if len(body) > settings.max_extract_chars:
         raise HTTPException(
             413,
@@ -288,6 +316,16 @@ def api_extract(request: Request, article: ArticleIn) -> Any:
     return extract_posted(article, request.app.state.settings).to_dict()
 
 
+def token_matches(authorization: str | None, token: str) -> bool:
+    """Whether an ``Authorization`` header carries the token, compared in constant time.
+
+    Compared as bytes: ``compare_digest`` refuses ``str`` with non-ASCII characters,
+    and a header is read as Latin-1, so its bytes are the bytes the client sent.
+    """
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    return bool(given) and secrets.compare_digest(given.encode("latin-1"), token.encode("utf-8"))
+
+
 @router.post("/articles", status_code=201)
 def api_ingest(
     request: Request,
@@ -299,9 +337,12 @@ def api_ingest(
     settings: ServerSettings = request.app.state.settings
     if settings.write_token is None:
         raise HTTPException(403, "writes are disabled: start the server with --write-token")
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not given or not secrets.compare_digest(given, settings.write_token):
-        raise HTTPException(401, "a valid write token is required (Authorization: Bearer ...)")
+    if not token_matches(authorization, settings.write_token):
+        raise HTTPException(
+            401,
+            "a valid write token is required (Authorization: Bearer ...)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     record = extract_posted(article, settings)
     result = db.save_article(record)
     request.app.state.cache.wrote()

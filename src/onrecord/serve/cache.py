@@ -4,7 +4,9 @@ Owns ``ResultCache``: a bounded LRU map from a request (path and normalised quer
 its JSON answer, tagged with the record's version — the newest article, source and
 speaker-correction ids, read at most once per ``ttl`` seconds — so that an answer is
 never served after a write it predates by more than ``ttl`` (a write through this
-server bumps the version at once). Used by the list endpoints of ``serve.api``.
+server bumps the version at once). A new version empties the cache, so under a steady
+ingest it holds one version's answers, not ``size`` dead ones. Used by the list
+endpoints of ``serve.api``.
 """
 
 from __future__ import annotations
@@ -64,6 +66,10 @@ class ResultCache:
                 return (*self._version, self._local_writes)
         version = read()
         with self._lock:
+            if version != self._version:
+                # Every answer kept is for an older record and can never be asked for
+                # again: free them now rather than when the LRU pushes them out.
+                self._items.clear()
             self._version, self._read_at = version, now
             return (*version, self._local_writes)
 

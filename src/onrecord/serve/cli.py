@@ -1074,13 +1074,33 @@ def serve(
             help="Enable POST /api/articles for requests bearing this token (default: read-only).",
         ),
     ] = None,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Let pages from this origin (https://host[:port]) read the API; repeatable "
+            "(default: no cross-origin reads)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the record: JSON API under /api/ (OpenAPI at /docs) and web pages."""
+    from urllib.parse import urlsplit
+
     import uvicorn
 
     from onrecord.serve.app import create_app
 
-    app = create_app(db, write_token)
+    origins = cors_origin or []
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or "*" in origin:
+            raise typer.BadParameter(
+                f"{origin!r} is not an origin like https://example.org", param_hint="--cors-origin"
+            )
+        if origin != f"{parts.scheme}://{parts.netloc}":
+            raise typer.BadParameter(
+                f"{origin!r}: an origin has no path, query or fragment", param_hint="--cors-origin"
+            )
+    app = create_app(db, write_token, cors_origins=origins)
     stderr.print(
         f"serving {escape(db)} on http://{host}:{port} "
         f"({'writes enabled with a token' if write_token else 'read-only'})"

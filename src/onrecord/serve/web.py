@@ -15,14 +15,22 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from onrecord.query.articles import article_detail, find_articles
 from onrecord.query.provenance import statement_history
 from onrecord.query.quotes import QuoteFilter, QuoteRow, find_quotes
 from onrecord.query.speakers import list_speakers, speaker_detail
 from onrecord.serve.annotate import Highlight, annotate, highlight_snippet
-from onrecord.serve.api import DB, ArticleIn, Filter, extract_posted, found
+from onrecord.serve.api import (
+    DB,
+    MAX_OFFSET,
+    ArticleIn,
+    Filter,
+    RowId,
+    extract_posted,
+    found,
+)
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.globals["highlight"] = highlight_snippet
@@ -47,7 +55,10 @@ def speaker_url(row: QuoteRow) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def search_page(
-    request: Request, db: DB, where: Filter, page: Annotated[int, Query(ge=1)] = 1
+    request: Request,
+    db: DB,
+    where: Filter,
+    page: Annotated[int, Query(ge=1, le=MAX_OFFSET // PAGE)] = 1,
 ) -> Any:
     """Search box and the statements matching it (latest first without words)."""
     error = None
@@ -99,7 +110,7 @@ def speakers_page(request: Request, db: DB, search: str | None = None) -> Any:
 
 
 @router.get("/speakers/{person_id}", response_class=HTMLResponse)
-def speaker_page(request: Request, db: DB, person_id: int) -> Any:
+def speaker_page(request: Request, db: DB, person_id: RowId) -> Any:
     """A person: roles over time, a weekly timeline, top words and entities, their quotes."""
     detail = found(speaker_detail(db, person_id), f"no speaker {person_id}")
     if _wants_json(request):
@@ -127,11 +138,11 @@ def _timeline_svg(weeks: list[tuple[str, int]]) -> Markup:
         height = max(2, round(80 * n / top))
         bars.append(
             f'<rect x="{i * 14}" y="{90 - height}" width="10" height="{height}">'
-            f"<title>week of {week}: {n} statement{'s' if n != 1 else ''}</title></rect>"
+            f"<title>week of {escape(week)}: {n} statement{'s' if n != 1 else ''}</title></rect>"
         )
     label = f"{sum(n for _, n in weeks)} statements over {len(weeks)} weeks, {weeks[0][0]} to {weeks[-1][0]}"
     return Markup(
-        f'<svg class="timeline" viewBox="0 0 {width} 100" role="img" aria-label="{label}">'
+        f'<svg class="timeline" viewBox="0 0 {width} 100" role="img" aria-label="{escape(label)}">'
         + "".join(bars)
         + "</svg>"
     )
@@ -158,7 +169,7 @@ def articles_page(request: Request, db: DB, where: Filter) -> Any:
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, db: DB, article_id: int) -> Any:
+def article_page(request: Request, db: DB, article_id: RowId) -> Any:
     """The article's text with every statement highlighted by speaker."""
     detail = found(article_detail(db, article_id), f"no article {article_id}")
     if _wants_json(request):
@@ -176,7 +187,7 @@ def article_page(request: Request, db: DB, article_id: int) -> Any:
             "title": detail.article.title or detail.article.path,
             "site": detail.article.site,
             "published": detail.article.published,
-            "url": detail.article.url,
+            "url": _link(detail.article.url),
             "body": annotate(detail.text, highlights),
             "quotes": detail.quotes,
             "json_url": f"/api/articles/{article_id}",
@@ -184,8 +195,13 @@ def article_page(request: Request, db: DB, article_id: int) -> Any:
     )
 
 
+def _link(url: str | None) -> str | None:
+    """A stored URL fit to link to: http(s) only, never ``javascript:`` or ``data:``."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse)
-def quote_page(request: Request, db: DB, quote_id: int) -> Any:
+def quote_page(request: Request, db: DB, quote_id: RowId) -> Any:
     """Every outlet that carried a statement, and how its wording varied."""
     history = found(statement_history(db, quote_id), f"no quote {quote_id}")
     if _wants_json(request):
