@@ -180,3 +180,14 @@ def test_pages_and_api_on_an_ingested_polnear_dev_folder(
         assert web.get(f"/quotes/{first}").status_code == 200
         for path in ("/", "/?q=email", "/speakers", "/articles?q=polls", "/extract"):
             assert web.get(path).status_code == 200, path
+
+
+def test_connections_are_bounded_by_the_worker_threads(news_db: str) -> None:  # noqa: F811
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = create_app(news_db, worker_threads=3)
+    with TestClient(app) as web, ThreadPoolExecutor(24) as pool:
+        # distinct searches, so that none is answered from the cache
+        answers = list(pool.map(lambda n: web.get(f"/api/speakers?search=x{n}"), range(96)))
+        assert {answer.status_code for answer in answers} == {200}
+        assert 1 <= len(app.state.open_databases) <= 3

@@ -28,6 +28,10 @@ from onrecord.serve.cache import ResultCache
 from onrecord.serve.guards import RequestGuard, body_limit, docs_policy
 from onrecord.store.db import open_database
 
+WORKER_THREADS = 8
+"""Threads (and database connections) answering requests; more only add memory, as the
+queries hold the interpreter lock for most of their time."""
+
 
 def create_app(
     db: str,
@@ -36,6 +40,7 @@ def create_app(
     *,
     cors_origins: Sequence[str] = (),
     max_body_bytes: int | None = None,
+    worker_threads: int = WORKER_THREADS,
 ) -> FastAPI:
     """The onrecord web application over one database.
 
@@ -47,6 +52,8 @@ def create_app(
             (GET only, no credentials); none by default.
         max_body_bytes: The largest request body; by default what an article of
             ``max_extract_chars`` characters may take (``guards.body_limit``).
+        worker_threads: Threads answering requests that read the database, each with
+            its own connection (and page cache): the bound on the server's memory.
 
     Returns:
         The ASGI app.
@@ -55,6 +62,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = worker_threads
         yield
         with app.state.open_lock:
             for _, database in app.state.open_databases:

@@ -1081,6 +1081,15 @@ def serve(
             "(default: no cross-origin reads)."
         ),
     ] = None,
+    threads: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=256,
+            help="Threads (each with a database connection) answering requests; "
+            "bounds the server's memory.",
+        ),
+    ] = 8,
 ) -> None:
     """Serve the record: JSON API under /api/ (OpenAPI at /docs) and web pages."""
     from urllib.parse import urlsplit
@@ -1100,7 +1109,7 @@ def serve(
             raise typer.BadParameter(
                 f"{origin!r}: an origin has no path, query or fragment", param_hint="--cors-origin"
             )
-    app = create_app(db, write_token, cors_origins=origins)
+    app = create_app(db, write_token, cors_origins=origins, worker_threads=threads)
     stderr.print(
         f"serving {escape(db)} on http://{host}:{port} "
         f"({'writes enabled with a token' if write_token else 'read-only'})"
