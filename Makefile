@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck eval-polnear eval-extraction bench bench-warc clean
+.PHONY: install demo test lint typecheck eval-polnear eval-extraction bench bench-warc load fuzz clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,8 @@ demo: $(STAMP)
 	$(BIN)/onrecord quotes --db demo.db
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts fuzz
+	$(BIN)/ruff format --check src tests bench scripts fuzz
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -46,5 +46,24 @@ bench: $(STAMP)
 bench-warc: $(STAMP)
 	$(BIN)/python bench/bench_warc.py
 
+# Five minutes of 50 clients (searches, speakers, articles) against `onrecord serve` over a
+# 100k-quote record while `onrecord ingest` writes into it; fails on any error or 5xx.
+load: $(STAMP)
+	$(BIN)/python bench/bench_load.py --seconds 300 --clients 50
+
+# Fuzzing: FUZZ_EXAMPLES Hypothesis examples spread over every parser (counts per parser
+# printed, and written to .fuzz/hypothesis.json), then each atheris harness for FUZZ_SECONDS
+# (executions and cov/ft printed; crash inputs in .fuzz/crashes/). Niced: it takes every core.
+FUZZ_EXAMPLES ?= 100000
+FUZZ_SECONDS ?= 60
+NICE ?= nice -n 10
+
+fuzz: $(STAMP)
+	mkdir -p .fuzz
+	ONRECORD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) ONRECORD_FUZZ_REPORT=.fuzz/hypothesis.json \
+		$(NICE) $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz_parsers.py tests/test_properties.py
+	$(NICE) fuzz/run.sh text $(FUZZ_SECONDS) $(BIN)/python
+	$(NICE) fuzz/run.sh html $(FUZZ_SECONDS) $(BIN)/python
+
 clean:
-	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .fuzz demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 from spacy.language import Language
 
 from local_site import site  # noqa: F401 - the local web server fixture, for every test file
@@ -17,7 +18,17 @@ from onrecord.nlp.pipeline import extract_article
 
 # CI runs the same examples every time (a red CI must be reproducible); local runs explore.
 settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
+# `make fuzz` (ONRECORD_FUZZ_EXAMPLES=N): many random examples, however slow each one is;
+# the per-parser counts come from tests/fuzzing.py.
+settings.register_profile(
+    "fuzz",
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=list(HealthCheck),
+)
+if os.environ.get("ONRECORD_FUZZ_EXAMPLES"):
+    settings.load_profile("fuzz")
+elif os.environ.get("CI"):
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,3 +85,18 @@ def extract_paragraphs(nlp: Language, title: str, *paragraphs: str) -> ArticleRe
     """Extract an article made of a headline and the given paragraphs (blank-line separated)."""
     text = "\n\n".join([title, *paragraphs]) + "\n"
     return extract_article(RawDocument(path="test.txt", text=text), nlp)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """After a fuzz run (or with -v), print how many examples each parser's fuzz test ran."""
+    from fuzzing import EXAMPLES, FUZZ_EXAMPLES
+
+    if not EXAMPLES or not (FUZZ_EXAMPLES or terminalreporter.verbosity > 0):
+        return
+    terminalreporter.section("fuzz examples per parser")
+    for name, count in sorted(EXAMPLES.items()):
+        terminalreporter.write_line(f"{name:<20} {count:>8}")
+    terminalreporter.write_line(f"{'total':<20} {sum(EXAMPLES.values()):>8}")
+    report = os.environ.get("ONRECORD_FUZZ_REPORT")
+    if report:
+        Path(report).write_text(json.dumps(dict(sorted(EXAMPLES.items())), indent=2) + "\n")

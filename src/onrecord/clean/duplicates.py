@@ -11,6 +11,7 @@ the first copy's quotes (``nlp.copies``).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,10 @@ NUM_PERM = 128
 SHINGLE_WORDS = 5
 SCHEME = "affine32"
 """datasketch's hashing scheme; stored signatures are only comparable within one."""
+MAX_SHINGLED_CHARS = int(os.environ.get("ONRECORD_MAX_SHINGLED_CHARS", "1000000"))
+"""Only the first this many characters of a text are shingled: a longer one would cost
+seconds and hundreds of MB to hash, and its first million characters tell a copy well
+enough (a setting; signatures of shorter texts do not depend on it)."""
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -117,7 +122,7 @@ def minhash(text: str, num_perm: int = NUM_PERM) -> Any:
     """The MinHash signature of a text's lower-cased word 5-gram shingles.
 
     Args:
-        text: The text.
+        text: The text; only its first ``MAX_SHINGLED_CHARS`` characters are read.
         num_perm: Number of permutations.
 
     Returns:
@@ -125,7 +130,7 @@ def minhash(text: str, num_perm: int = NUM_PERM) -> Any:
     """
     from datasketch import MinHash
 
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in _WORD.findall(text, 0, MAX_SHINGLED_CHARS)]
     if len(words) < SHINGLE_WORDS:
         return None
     shingles = {

@@ -46,17 +46,20 @@ _MAX_CHROME_WORDS = 8
 _BODY_MIN_WORDS = 12
 
 
-def iter_lines(text: str) -> list[Span]:
+def iter_lines(text: str, max_chars: int | None = None) -> list[Span]:
     """Return the spans of the non-blank lines of ``text``, trimmed of outer whitespace.
 
     Args:
         text: The article text.
+        max_chars: Look at the first this many characters only (a line running past
+            them is cut there); None: all of them.
 
     Returns:
         One span per non-blank line, in order.
     """
     spans: list[Span] = []
-    for match in re.finditer(r"[^\r\n]+", text):
+    end = len(text) if max_chars is None else min(max_chars, len(text))
+    for match in re.compile(r"[^\r\n]+").finditer(text, 0, end):
         line = match.group()
         stripped = line.strip()
         if not stripped:
@@ -66,18 +69,22 @@ def iter_lines(text: str) -> list[Span]:
     return spans
 
 
-def analyse_layout(text: str, *, headline_in_text: bool = True) -> Layout:
+def analyse_layout(
+    text: str, *, headline_in_text: bool = True, max_chars: int | None = None
+) -> Layout:
     """Find headline, site chrome, reading time, header date and body paragraphs.
 
     Args:
         text: The article text, exactly as decoded.
         headline_in_text: Whether the first line may be the headline (scraped text); an
             article body extracted from HTML or a feed has its headline elsewhere.
+        max_chars: Look at the first this many characters only (the part that will be
+            analysed; a paragraph running past them ends there); None: all of them.
 
     Returns:
         The layout; ``paragraphs`` excludes the headline and every chrome line.
     """
-    lines = iter_lines(text)
+    lines = iter_lines(text, max_chars)
     layout = Layout()
     if not lines:
         return layout
@@ -92,7 +99,7 @@ def analyse_layout(text: str, *, headline_in_text: bool = True) -> Layout:
     _classify_chrome(text, header, layout)
     chrome = set(layout.boilerplate)
     layout.paragraphs = [span for span in lines if span not in chrome]
-    layout.notices.extend(find_foreign_words(text))
+    layout.notices.extend(find_foreign_words(text if max_chars is None else text[:max_chars]))
     return layout
 
 
@@ -111,7 +118,10 @@ def published_date(text: str, layout: Layout) -> str | None:
         if not match:
             continue
         if match.group("iso"):
-            return match.group("iso")
+            try:  # 2024-02-30 is no date
+                return date.fromisoformat(match.group("iso")).isoformat()
+            except ValueError:
+                continue
         month = _MONTHS.get(match.group("month").lower()) or _month_abbreviation(
             match.group("month")
         )

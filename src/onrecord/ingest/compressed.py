@@ -3,13 +3,16 @@
 Owns opening a path (or stdin bytes) as a byte stream whether or not it is gzipped
 (told by its magic bytes, not its name), reading at most a given number of bytes, and
 turning a truncated or corrupt gzip stream into an ``InputError`` instead of an
-exception. WARC files are opened by ``ingest.warc`` itself, because warcio reads
-record-by-record gzip members.
+exception. Streamed gzip (JSONL) is read line by line with a cap on each line and on
+how far the data may inflate (``MAX_INFLATION_RATIO``), so that a bomb is stopped
+instead of filling memory or running for hours. WARC files are opened by
+``ingest.warc`` itself, because warcio reads record-by-record gzip members.
 """
 
 from __future__ import annotations
 
 import gzip
+import os
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,6 +21,13 @@ from typing import BinaryIO, cast
 from onrecord.ingest.errors import InputError
 
 GZIP_MAGIC = b"\x1f\x8b"
+MAX_INFLATION_RATIO = int(os.environ.get("ONRECORD_MAX_INFLATION_RATIO", "100"))
+"""Streamed gzip data (JSONL, WARC records) that inflates to more than this many times
+its compressed size, once past the size limit, is a decompression bomb and reading the
+file stops there (a setting). Text and HTML compress about 5 to 10 times."""
+RATIO_CHECK_FROM = 1 << 24
+"""Inflated bytes below which no data counts as a bomb (small files compress oddly)."""
+_SKIP_CHUNK = 1 << 20
 
 
 def is_gzip(head: bytes) -> bool:
@@ -113,28 +123,89 @@ def inflate(
     return b"".join(out), None
 
 
-def iter_lines(location: str, stream: BinaryIO) -> Iterator[bytes | InputError]:
+def iter_lines(
+    location: str,
+    stream: BinaryIO,
+    *,
+    max_line_bytes: int | None = None,
+    max_ratio: int = MAX_INFLATION_RATIO,
+    first_line: int = 1,
+) -> Iterator[bytes | InputError]:
     """Yield the lines of a (possibly gzip) stream, then an error if it was truncated.
 
     Args:
         location: The input's name for messages.
-        stream: The stream.
+        stream: The stream; when it is a ``gzip.GzipFile``, how far it inflates is
+            watched.
+        max_line_bytes: A line longer than this is not kept: an ``InputError``
+            (``too_large``, located ``location:N``) takes its place and the rest of the
+            line is skipped without being held in memory. None: no cap.
+        max_ratio: Gzip data that, once past ``RATIO_CHECK_FROM`` inflated bytes, has
+            inflated to more than this many times its compressed size is a bomb:
+            reading stops with an ``InputError`` (``decompression_bomb``).
+        first_line: The number of the stream's first line, for locations.
 
     Yields:
         Each line as bytes (with its newline), and finally an ``InputError`` when the
         compressed data ended early or is corrupt.
     """
     size = 0
+    number = first_line - 1
+    packed = stream.fileobj if isinstance(stream, gzip.GzipFile) else None
+    limit = -1 if max_line_bytes is None else max_line_bytes + 1
+
+    def inflated_too_far() -> bool:
+        return (
+            packed is not None
+            and size > RATIO_CHECK_FROM
+            and size > max_ratio * max(packed.tell(), 1)
+        )
+
     try:
-        for line in stream:
+        while line := stream.readline(limit):
+            number += 1
             size += len(line)
-            yield line
+            if len(line) == limit and not line.endswith(b"\n"):
+                while not line.endswith(b"\n") and not inflated_too_far():
+                    line = stream.readline(_SKIP_CHUNK)
+                    size += len(line)
+                    if not line:
+                        break
+                yield InputError(
+                    f"{location}:{number}",
+                    "too_large",
+                    f"{location}:{number}: line longer than the limit of {max_line_bytes:,} "
+                    "bytes; skipped",
+                )
+            else:
+                yield line
+            if packed is not None and inflated_too_far():
+                yield bomb(location, packed.tell(), size, max_ratio)
+                return
     except EOFError:
         yield truncated(location, size)
     except (gzip.BadGzipFile, zlib.error) as exc:
         yield InputError(
             location, "bad_gzip", f"{location}: corrupt gzip data after {size:,} bytes ({exc})"
         )
+
+
+def bomb(location: str, compressed: int, inflated: int, max_ratio: int) -> InputError:
+    """The error for gzip data that inflates far more than any text does.
+
+    Args:
+        location: The input's name.
+        compressed: Compressed bytes read so far.
+        inflated: What they inflated to.
+        max_ratio: The ratio allowed.
+    """
+    return InputError(
+        location,
+        "decompression_bomb",
+        f"{location}: gzip data inflates more than {max_ratio} times "
+        f"({compressed:,} bytes to over {inflated:,}): a decompression bomb; "
+        "the rest of the file was not read",
+    )
 
 
 def truncated(location: str, size: int) -> InputError:

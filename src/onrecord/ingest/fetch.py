@@ -445,7 +445,7 @@ def _parse_retry_after(value: str | None) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit(), yet float("²") fails
         return float(value)
     try:
         when = parsedate_to_datetime(value)

@@ -8,13 +8,17 @@ looking inside the text is ``onrecord.clean``.
 
 from __future__ import annotations
 
+import os
+
 from charset_normalizer import from_bytes
 
 from onrecord.ingest.errors import InputError
 from onrecord.models import Notice, RawDocument
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-"""Inputs larger than this are refused; a setting, see ``read_documents``."""
+DEFAULT_MAX_BYTES = int(os.environ.get("ONRECORD_MAX_BYTES", str(50 * 1024 * 1024)))
+"""Inputs (a file, a page, a feed, a WARC record, a JSONL line; after decompression)
+larger than this are refused (a setting: ``ONRECORD_MAX_BYTES``, or
+``ingest.sources.ReadSettings.max_bytes``)."""
 
 _TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 _MAX_NON_ASCII_SHARE = 0.3
@@ -25,6 +29,8 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+_ENCODING_SAMPLE = 1 << 20
+"""An encoding is told from the first MB: detection over 50 MB takes 10 s and 600 MB."""
 
 
 def size_problem(path: str, data: bytes, max_bytes: int) -> InputError | None:
@@ -78,6 +84,8 @@ def decode_document(
         notices.append(
             Notice("encoding_detected", f"{path}: not valid UTF-8; decoded as {encoding}")
         )
+    if not text.strip():  # a byte-order mark alone, or UTF-16 spaces
+        return InputError(path, "empty", f"{path}: no text once decoded, nothing to extract")
     if "\x00" in text:
         notices.append(Notice("nul_bytes", f"{path}: contains NUL characters"))
     return RawDocument(path=path, text=text, encoding=encoding, notices=notices)
@@ -102,10 +110,17 @@ def _detect_encoding(data: bytes) -> tuple[str, str] | None:
     except UnicodeDecodeError:
         western = None
     if western is not None:
-        letters = [c for c in western if c.isalpha()]
+        letters = [c for c in western[:_ENCODING_SAMPLE] if c.isalpha()]
         non_ascii = sum(1 for c in letters if not c.isascii())
         if letters and non_ascii <= _MAX_NON_ASCII_SHARE * len(letters):
             return "cp1252", western
+    if len(data) > _ENCODING_SAMPLE:  # told from a sample; the whole must decode with it
+        best = from_bytes(data[:_ENCODING_SAMPLE]).best()
+        if best is not None and best.encoding is not None:
+            try:
+                return best.encoding, data.decode(best.encoding)
+            except (UnicodeDecodeError, LookupError):
+                pass
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         return None

@@ -3,19 +3,36 @@
 Owns main-text extraction (trafilatura, tuned for precision, which scores higher on news
 than its default: see ``onrecord eval extraction``) and the page's metadata — title,
 authors, publication date (trafilatura's htmldate), site name, canonical URL and the
-declared language. Does not find pages in containers (``ingest.warc``, ``ingest.feeds``,
-``ingest.jsonl``) and does not identify the text's language (``clean.language``).
+declared language. A hostile page is cut down to size before any of that runs: past
+``HtmlSettings.max_page_chars`` characters of text or ``max_page_elements`` elements the
+rest of the page is dropped (with a notice), and a page nested deeper than libxml2's
+limit is reported as such (the parser stops at that depth). Does not find pages in
+containers (``ingest.warc``, ``ingest.feeds``, ``ingest.jsonl``) and does not identify
+the text's language (``clean.language``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from onrecord.ingest.errors import InputError
 from onrecord.models import Notice, RawDocument
+
+MAX_PAGE_CHARS = int(os.environ.get("ONRECORD_MAX_PAGE_CHARS", "2000000"))
+"""Text of a page past this many characters (scripts and styles not counted) is dropped
+before extraction; extraction takes about 2 s per MB of page (a setting)."""
+MAX_PAGE_ELEMENTS = int(os.environ.get("ONRECORD_MAX_PAGE_ELEMENTS", "200000"))
+"""Elements of a page past this many are dropped before extraction; news pages have a
+few thousand (a setting)."""
+PARSER_MAX_DEPTH = 255
+"""libxml2 stops parsing HTML nested this deep (its limit of 256, not a setting here):
+what lies deeper, and everything after it, is not in the tree."""
+_DEPTH_PROBE = "/".join(["*"] * PARSER_MAX_DEPTH)
+_UNCOUNTED = frozenset({"script", "style", "template", "noscript"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +47,8 @@ class HtmlSettings:
         with_metadata: Read title, authors, date and site name.
         min_words: A page whose body has fewer words than this has no article (a menu
             or a cookie notice is all that was found).
+        max_page_chars: Text past this many characters is dropped before extraction.
+        max_page_elements: Elements past this many are dropped before extraction.
     """
 
     favor_precision: bool = True
@@ -37,6 +56,8 @@ class HtmlSettings:
     fast: bool = False
     with_metadata: bool = True
     min_words: int = 10
+    max_page_chars: int = MAX_PAGE_CHARS
+    max_page_elements: int = MAX_PAGE_ELEMENTS
 
 
 DEFAULT_HTML_SETTINGS = HtmlSettings()
@@ -84,6 +105,19 @@ def html_to_document(
         return InputError(location, "unparseable_html", f"{location}: cannot parse HTML ({exc})")
     if tree is None:
         return InputError(location, "unparseable_html", f"{location}: not parseable as HTML")
+    notices: list[Notice] = []
+    too_deep = bool(tree.xpath(_DEPTH_PROBE))
+    if too_deep:
+        notices.append(
+            Notice(
+                "html_too_deep",
+                f"{location}: HTML nested {PARSER_MAX_DEPTH} or more elements deep; the "
+                "parser stops at that depth, so text deeper in or after it is missing",
+            )
+        )
+    cut = cut_page(tree, settings.max_page_chars, settings.max_page_elements)
+    if cut is not None:
+        notices.append(Notice("page_truncated", f"{location}: {cut}; the rest was not read"))
     declared = _declared_language(tree)
     try:
         # Metadata first: extraction prunes the tree in place.
@@ -104,13 +138,19 @@ def html_to_document(
         )
     body = (getattr(extracted, "text", None) or "").strip() if extracted is not None else ""
     if not body or len(body.split()) < settings.min_words:
+        if too_deep:
+            return InputError(
+                location,
+                "unparseable_html",
+                f"{location}: HTML nested {PARSER_MAX_DEPTH} or more elements deep; the "
+                "parser stops at that depth and found no article text before it",
+            )
         return InputError(
             location,
             "no_body",
             f"{location}: no article text found in the HTML"
             + (f" (only {len(body.split())} words)" if body else ""),
         )
-    notices: list[Notice] = []
     return RawDocument(
         path=location,
         text=body,
@@ -191,6 +231,45 @@ _NEVER_ARTICLE = (
 """Elements that never hold article text; removed before extraction for speed (the
 extractor drops them too, but only after several passes over the whole tree). Not
 ``form``: some sites wrap the whole page in one."""
+
+
+def cut_page(tree: Any, max_chars: int, max_elements: int) -> str | None:
+    """Drop everything after the first ``max_chars`` characters or ``max_elements`` elements.
+
+    Extraction and metadata search pass over the whole tree several times, so a huge
+    page is cut, in document order, before they run. Text in scripts and styles is not
+    counted (pages carry MBs of it, and it is removed before extraction anyway).
+
+    Args:
+        tree: The parsed page, changed in place.
+        max_chars: Text characters kept.
+        max_elements: Elements kept.
+
+    Returns:
+        What was over the limit, for a notice; None when nothing was cut.
+    """
+    chars = 0
+    for count, element in enumerate(tree.iter(), start=1):
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        if element.tag not in _UNCOUNTED:
+            chars += len(element.text or "")
+        chars += len(element.tail or "")
+        if count <= max_elements and chars <= max_chars:
+            continue
+        node = element
+        while (parent := node.getparent()) is not None:
+            for later in list(node.itersiblings()):
+                parent.remove(later)
+            node = parent
+        if element.getparent() is not None:
+            element.getparent().remove(element)
+        else:
+            element.clear()
+        if count > max_elements:
+            return f"page has more than {max_elements:,} elements"
+        return f"page has more than {max_chars:,} characters of text"
+    return None
 
 
 def _lighten(tree: Any) -> None:

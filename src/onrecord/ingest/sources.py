@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from onrecord.ingest.compressed import (
+    MAX_INFLATION_RATIO,
     inflate,
     is_gzip,
     iter_lines,
@@ -44,14 +45,18 @@ class ReadSettings:
     """How inputs are read.
 
     Attributes:
-        max_bytes: Largest article (or page, or feed) accepted; WARC and JSONL files
-            may be any size, as they are streamed.
+        max_bytes: Largest article (or page, or feed, or JSONL line, or WARC record)
+            accepted, after decompression; WARC and JSONL files may be any size, as
+            they are streamed.
+        max_inflation_ratio: Streamed gzip data (JSONL, WARC) that inflates more than
+            this many times its compressed size is a bomb; the file is not read further.
         input_format: Force one of ``FORMATS`` instead of detecting it.
         html: How article bodies are extracted from HTML.
         jsonl: Which JSONL keys hold what.
     """
 
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_inflation_ratio: int = MAX_INFLATION_RATIO
     input_format: str | None = None
     html: HtmlSettings = DEFAULT_HTML_SETTINGS
     jsonl: JsonlFields = field(default_factory=JsonlFields)
@@ -149,22 +154,35 @@ def _read_file(path: str, settings: ReadSettings) -> Iterator[RawDocument | Inpu
     except OSError as exc:
         yield InputError(path, "unreadable", f"{path}: cannot read ({exc.strerror or exc})")
         return
-    if is_gzip(head):
+    gzipped = is_gzip(head)
+    if gzipped:
         head, _ = inflate(path, [head], _SNIFF_BYTES)
     kind = settings.input_format or detect_format(path, head)
     if kind == "warc":
-        yield from read_warc(path, max_record_bytes=settings.max_bytes, settings=settings.html)
+        yield from read_warc(
+            path,
+            max_record_bytes=settings.max_bytes,
+            settings=settings.html,
+            max_ratio=settings.max_inflation_ratio,
+        )
         return
     try:
         if kind == "jsonl":
             with open_stream(path) as stream:
-                yield from read_jsonl(
-                    path, iter_lines(path, stream), settings.jsonl, settings=settings.html
+                lines = iter_lines(
+                    path,
+                    stream,
+                    max_line_bytes=settings.max_bytes,
+                    max_ratio=settings.max_inflation_ratio,
                 )
+                yield from read_jsonl(path, lines, settings.jsonl, settings=settings.html)
             return
         data, damage = read_file(path, settings.max_bytes)
     except OSError as exc:
         yield InputError(path, "unreadable", f"{path}: cannot read ({exc.strerror or exc})")
+        return
+    if gzipped and (len(data) > settings.max_bytes or is_gzip(data)):
+        yield _gzip_problem(path, data, settings.max_bytes)
         return
     if damage is not None:
         yield damage
@@ -173,10 +191,29 @@ def _read_file(path: str, settings: ReadSettings) -> Iterator[RawDocument | Inpu
     yield from _read_bytes(path, kind, data, settings)
 
 
+def _gzip_problem(location: str, data: bytes, max_bytes: int) -> InputError:
+    """The error for gzip data that inflates past the limit, or holds gzip data again."""
+    if len(data) > max_bytes:
+        return InputError(
+            location,
+            "too_large",
+            f"{location}: gzip data inflates to more than the limit of {max_bytes:,} bytes "
+            "(a decompression bomb?); not read",
+        )
+    return InputError(
+        location,
+        "nested_gzip",
+        f"{location}: gzip data inside gzip data; nested compression is not read",
+    )
+
+
 def _read_stdin(stream: BinaryIO, settings: ReadSettings) -> Iterator[RawDocument | InputError]:
     data, damage = stream.read(settings.max_bytes + 1), None
     if is_gzip(data):
         data, damage = inflate("-", [data], settings.max_bytes)
+        if len(data) > settings.max_bytes or is_gzip(data):
+            yield _gzip_problem("-", data, settings.max_bytes)
+            return
     if damage is not None:
         yield damage
     kind = settings.input_format or detect_format("-", data[:_SNIFF_BYTES])

@@ -5,7 +5,9 @@ file size) and handing each HTML response (or HTML resource record) to
 ``ingest.html``; records are named ``path@offset`` so a user can find them again.
 Non-HTML records (requests, metadata, images, redirects) are passed over silently;
 damaged ones — a response without HTTP headers, a record cut short, a file that is
-not a WARC — are reported and the rest of the file is read.
+not a WARC — are reported and the rest of the file is read. A gzipped record that
+inflates like a decompression bomb (``ingest.compressed.MAX_INFLATION_RATIO``) stops
+the reading of its file: skipping it would mean inflating all of it.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from onrecord.ingest.compressed import MAX_INFLATION_RATIO, RATIO_CHECK_FROM, bomb
 from onrecord.ingest.errors import InputError
 from onrecord.ingest.html import DEFAULT_HTML_SETTINGS, HtmlSettings, html_to_document
 from onrecord.models import RawDocument
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_DRAIN_CHUNK = 1 << 16
 
 
 def read_warc(
@@ -27,6 +31,7 @@ def read_warc(
     settings: HtmlSettings = DEFAULT_HTML_SETTINGS,
     start: int = 0,
     end: int | None = None,
+    max_ratio: int = MAX_INFLATION_RATIO,
 ) -> Iterator[RawDocument | InputError]:
     """Read every HTML page in a WARC file, or in the records of one byte range of it.
 
@@ -36,6 +41,9 @@ def read_warc(
         settings: How to extract the body of each page.
         start: Where to begin: a record's offset (see ``record_offsets``).
         end: Stop before the record at or after this offset (None: the end of the file).
+        max_ratio: A record that inflates more than this many times its compressed size
+            is a decompression bomb: reported (``decompression_bomb``), and the rest of
+            the file is not read.
 
     Yields:
         A document for each HTML page with an article body, an ``InputError`` for each
@@ -62,7 +70,13 @@ def read_warc(
                 if record.format != "warc":
                     yield InputError(path, "bad_warc", f"{path}: not a WARC file")
                     return
+                record_start = records.offset
                 yield from _read_record(path, records, record, max_record_bytes, settings)
+                inflated = _drain(record, handle, record_start, max_ratio)
+                if inflated is not None:
+                    location = f"{path}@{record_start}"
+                    yield bomb(location, handle.tell() - record_start, inflated, max_ratio)
+                    return
                 offset = records.get_record_offset() + records.get_record_length()
         # AttributeError: warcio on a response record without a WARC-Target-URI.
         except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError) as exc:
@@ -105,22 +119,47 @@ def record_offsets(path: str) -> list[int] | None:
                 record = next(iter(ArchiveIterator(handle)), None)
                 if record is None or record.format != "warc":
                     return None
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError):
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError):  # as read_warc
         return None
     return offsets if len(set(offsets)) == len(offsets) else None
+
+
+def _drain(record: Any, handle: Any, start: int, max_ratio: int) -> int | None:
+    """Read the rest of a record (as warcio would, to reach the next one), watching it inflate.
+
+    Args:
+        record: The warcio record.
+        handle: The WARC file, whose position tells how much compressed data was read.
+        start: The record's offset in the file.
+        max_ratio: The inflation ratio from which the record is a bomb.
+
+    Returns:
+        None once the record is read; the bytes inflated so far when it is a bomb (and
+        reading stopped).
+    """
+    inflated = 0
+    while chunk := record.raw_stream.read(_DRAIN_CHUNK):
+        inflated += len(chunk)
+        if inflated > RATIO_CHECK_FROM and inflated > max_ratio * max(handle.tell() - start, 1):
+            return inflated
+    return None
 
 
 def _read_record(
     path: str, records: Any, record: Any, max_bytes: int, settings: HtmlSettings
 ) -> Iterator[RawDocument | InputError]:
-    """Read one record; its location (``path@offset``) is known only once it is read."""
+    """Read one record, named ``path@offset`` by the offset at which it starts.
+
+    ``records.offset`` is that offset already; ``get_record_offset()`` would first read
+    (inflate) the whole record, which a bomb must not get to do.
+    """
     if record.rec_type not in ("response", "resource"):
         return
     url = record.rec_headers.get_header("WARC-Target-URI")
     if record.rec_type == "response":
         http = record.http_headers
         if http is None or not str(http.protocol or "").upper().startswith("HTTP/"):
-            location = f"{path}@{records.get_record_offset()}"
+            location = f"{path}@{records.offset}"
             yield InputError(
                 location, "no_http_headers", f"{location}: response record without HTTP headers"
             )
@@ -135,7 +174,7 @@ def _read_record(
     stream = record.content_stream()
     body = stream.read(max_bytes + 1)
     cut_short = bool(getattr(record.raw_stream, "limit", 0)) and len(body) <= max_bytes
-    location = f"{path}@{records.get_record_offset()}"
+    location = f"{path}@{records.offset}"
     if len(body) > max_bytes:
         yield InputError(
             location, "too_large", f"{location}: page larger than the limit of {max_bytes:,} bytes"

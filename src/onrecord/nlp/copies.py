@@ -78,16 +78,16 @@ class _Anchor:
         if not needle:
             return None
         expected = start + self.shift
-        best: int | None = None
-        found = self.new.find(needle)
-        while found != -1:
-            if best is None or abs(found - expected) < abs(best - expected):
-                best = found
-            elif found > expected:
-                break
-            found = self.new.find(needle, found + 1)
-        if best is None:
+        # the nearest occurrence on either side (the earlier one on a tie), without
+        # walking every occurrence before it: a word repeated 100,000 times is no wait
+        before = self.new.rfind(needle, 0, expected + len(needle)) if expected >= 0 else -1
+        after = self.new.find(needle, max(expected + 1, 0))
+        if before == -1 and after == -1:
             return None
+        if before == -1 or (after != -1 and after - expected < expected - before):
+            best = after
+        else:
+            best = before
         if len(needle) >= self._LONG:
             self.shift = best - start
         return (best, best + len(needle))

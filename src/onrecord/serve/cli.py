@@ -158,7 +158,17 @@ def _extract_all(
             yield item
 
 
-_SHOWN_WARNINGS = ("encoding_detected", "analysis_truncated", "nul_bytes", "not_english")
+_SHOWN_WARNINGS = (
+    "encoding_detected",
+    "analysis_truncated",
+    "nul_bytes",
+    "not_english",
+    # limits on hostile input (docs/limits.md)
+    "page_truncated",
+    "html_too_deep",
+    "xml_entities",
+    "too_many_quote_marks",
+)
 
 
 def _write_json(items: Iterable[dict[str, Any]], output: OutputFormat) -> None:

@@ -19,6 +19,7 @@ import spacy
 from spacy.language import Language
 
 from onrecord.nlp.model.data import paragraph_bounds
+from onrecord.nlp.parse import pipe_texts
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 GROUPS = ("all", "cue_source", "content")
@@ -93,7 +94,7 @@ def tag_paragraphs(
         pipelines = [weights_dir / group for group in chosen]
     for pipeline in pipelines:
         nlp = load_tagger(str(pipeline))
-        docs = nlp.pipe(text[start:end] for start, end in paragraphs)
+        docs = pipe_texts(nlp, (text[start:end] for start, end in paragraphs))
         for (offset, _), doc in zip(paragraphs, docs, strict=True):
             for ent in doc.ents:
                 spans.setdefault(ent.label_, []).append(

@@ -4,12 +4,16 @@ Owns ``find_quoted_regions``: straight and curly double quotes and guillemets, q
 that run over several paragraphs (an opening mark at each new paragraph and no closing
 mark until the last), and unbalanced marks, which are closed at the end of their
 paragraph with a warning so that one stray mark never swallows the rest of an article.
-Apostrophes (Democrats’) are never quotation marks here. Does not decide who said a
-quoted region (see ``nlp.quotes.rules``).
+Apostrophes (Democrats’) are never quotation marks here. A paragraph with more than
+``MAX_QUOTE_MARKS`` marks is not paired at all (a warning says so): no prose has that
+many, and each region costs the quote rules work. Does not decide who said a quoted
+region (see ``nlp.quotes.rules``).
 """
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 
 from onrecord.models import Notice, Span
@@ -19,6 +23,9 @@ CLOSING = {"”", "»"}
 STRAIGHT = '"'
 ALL_MARKS = OPENING | CLOSING | {STRAIGHT}
 _OPEN_BEFORE = set(" \t\n([{—–-/:;,")
+_MARK = re.compile("[" + "".join(sorted(ALL_MARKS)) + "]")
+MAX_QUOTE_MARKS = int(os.environ.get("ONRECORD_MAX_QUOTE_MARKS", "1000"))
+"""A paragraph with more quotation marks than this has its marks ignored (a setting)."""
 
 
 @dataclass(frozen=True)
@@ -55,13 +62,15 @@ def _is_opening(text: str, i: int) -> bool:
 
 
 def find_quoted_regions(
-    text: str, paragraphs: list[Span]
+    text: str, paragraphs: list[Span], *, location: str | None = None
 ) -> tuple[list[QuotedRegion], list[Notice]]:
     """Find the quoted regions in the given paragraphs of ``text``.
 
     Args:
         text: The article text.
         paragraphs: Paragraph spans in text order (chrome excluded).
+        location: The article's path, named in the warning about a paragraph with too
+            many marks.
 
     Returns:
         The regions in text order, and warnings about unbalanced marks.
@@ -69,11 +78,28 @@ def find_quoted_regions(
     regions: list[QuotedRegion] = []
     notices: list[Notice] = []
     open_at: int | None = None
+    previous_end = 0
     for index, (p_start, p_end) in enumerate(paragraphs):
-        for i in range(p_start, p_end):
+        marks = [m.start() for m in _MARK.finditer(text, p_start, p_end)]
+        if len(marks) > MAX_QUOTE_MARKS:
+            if open_at is not None:  # a quote continued from the paragraph before
+                regions.append(QuotedRegion(open_at, previous_end, closed=False))
+                notices.append(_unclosed(open_at))
+                open_at = None
+            notices.append(
+                Notice(
+                    "too_many_quote_marks",
+                    (f"{location}: " if location else "")
+                    + f"{len(marks):,} quotation marks in one paragraph (more than "
+                    f"{MAX_QUOTE_MARKS:,}); its quotes were not looked for",
+                    ((p_start, p_end),),
+                )
+            )
+            previous_end = p_end
+            continue
+        previous_end = p_end
+        for i in marks:
             char = text[i]
-            if char not in ALL_MARKS:
-                continue
             opening = _is_opening(text, i)
             if open_at is None:
                 if opening:
@@ -95,15 +121,17 @@ def find_quoted_regions(
         if next_starts_quote and open_at >= 0:
             continue  # the quote goes on in the next paragraph
         regions.append(QuotedRegion(open_at, p_end, closed=False))
-        notices.append(
-            Notice(
-                "unclosed_quote",
-                "quotation mark opened and not closed before the end of the paragraph",
-                ((open_at, open_at + 1),),
-            )
-        )
+        notices.append(_unclosed(open_at))
         open_at = None
     return regions, notices
+
+
+def _unclosed(mark: int) -> Notice:
+    return Notice(
+        "unclosed_quote",
+        "quotation mark opened and not closed before the end of the paragraph",
+        ((mark, mark + 1),),
+    )
 
 
 def contains(region: Span, span: Span) -> bool:

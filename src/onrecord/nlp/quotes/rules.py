@@ -12,8 +12,10 @@ previous speaker. Leaves resolving "he"/"Rutte" to a canonical speaker to
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span as SpacySpan
@@ -36,6 +38,7 @@ _GAP = re.compile(r"^[\s,;:—–-]*$")
 _FRAME_TO_QUOTE_GAP = re.compile(r"^[ \t]*[,:—–-]?[ \t]*$")
 _HEADLINE = re.compile(r"^(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_FRAME_STOPS = frozenset({".", "!", "?", "…", ":", ","})
 TABLE_THRESHOLD = float(os.environ.get("ONRECORD_TABLE_THRESHOLD", "0.4"))
 """Verbs outside the lexicon count as cues when the cue table's probability reaches this."""
 _CUE_MODIFIERS = ("aux", "auxpass", "neg", "advmod", "prt")
@@ -94,7 +97,12 @@ def classify_type(text: str, content: list[Span], regions: list[QuotedRegion]) -
     if not letters:
         return "indirect"
     low, high = min(s for s, _ in content), max(e for _, e in content)
-    nearby = [r.span for r in regions if r.start < high and low < r.end]
+    nearby = []
+    # regions are disjoint and in text order: their ends are sorted too
+    for index in range(bisect_right(regions, low, key=lambda r: r.end), len(regions)):
+        if regions[index].start >= high:
+            break
+        nearby.append(regions[index].span)
     quoted = alnum_positions(text, nearby) & letters
     if len(quoted) == len(letters):
         return "direct"
@@ -104,9 +112,15 @@ def classify_type(text: str, content: list[Span], regions: list[QuotedRegion]) -
 class QuoteRules:
     """Apply the rules to one parsed article.
 
+    Every look-up of a region, a paragraph, a token or a span is a binary search, and
+    the frame after a cue is found from a table built once per paragraph, so that an
+    article with tens of thousands of quotes or run-on sentences takes time in
+    proportion to its length, not to its square.
+
     Args:
         parsed: The parsed body (and headline) paragraphs.
-        regions: Quoted regions found by ``find_quoted_regions``.
+        regions: Quoted regions found by ``find_quoted_regions`` (disjoint, in text
+            order).
         title_span: The headline's span, if the article has one.
     """
 
@@ -124,6 +138,12 @@ class QuoteRules:
         self.tagged = tagged or {}
         self.claimed: set[QuotedRegion] = set()
         self.table = load_cue_table()
+        self._starts = [r.start for r in regions]
+        self._ends = [r.end for r in regions]
+        self._offsets = [p.offset for p in parsed.paragraphs]
+        self._by_doc = {id(p.doc): p for p in parsed.paragraphs}
+        self._stops: dict[int, list[int]] = {}
+        self._token_ends: dict[int, list[int]] = {}
 
     # -- entry point -------------------------------------------------------------------
 
@@ -133,10 +153,12 @@ class QuoteRules:
         headline = self._headline_quote()
         if headline:
             found.append(headline)
+        contents = {tuple(a.content) for a in found}
         for paragraph, sentence in self.parsed.sentences():
             for token in sentence:
                 attribution = self._from_token(paragraph, sentence, token)
-                if attribution and not self._duplicate(found, attribution):
+                if attribution and tuple(attribution.content) not in contents:
+                    contents.add(tuple(attribution.content))
                     found.append(attribution)
         found.extend(self._tagged_cues(found))
         found.extend(self._verbless_dash_quotes())
@@ -462,9 +484,12 @@ class QuoteRules:
         frame_start = min(paragraph.token_span(t)[0] for t in frame_tokens)
         frame_end = max(paragraph.token_span(t)[1] for t in frame_tokens)
         sentence_start = paragraph.offset + sentence.start_char
-        for region in self.regions:
-            between = self.text[region.end : frame_start] if region.end <= frame_start else None
-            if between is None or len(between) >= 4 or not _GAP.match(between):
+        # the regions that end less than 4 characters before the frame
+        first = bisect_left(self._ends, frame_start - 3)
+        last = bisect_right(self._ends, frame_start)
+        for region in (self.regions[index] for index in range(first, last)):
+            between = self.text[region.end : frame_start]
+            if not _GAP.match(between):
                 continue
             last_inside = self.text[region.start : region.end].rstrip('”"»').rstrip()[-1:]
             same_sentence = (
@@ -475,9 +500,8 @@ class QuoteRules:
             if same_sentence:
                 return self._with_split_part(paragraph, region, verb)
         after_frame = self._frame_end(paragraph, sentence, verb, frame_end)
-        for region in self.regions:
-            if region.start < after_frame:
-                continue
+        for index in range(bisect_left(self._starts, after_frame), len(self.regions)):
+            region = self.regions[index]
             gap = self.text[after_frame : region.start]
             set_off = self.text[after_frame - 1] in ":," or gap.strip() in (":", ",", "—", "–", "-")
             if (_FRAME_TO_QUOTE_GAP.match(gap) and (set_off or self._whole_sentence(region))) or (
@@ -502,17 +526,35 @@ class QuoteRules:
     def _frame_end(
         self, paragraph: ParsedParagraph, sentence: SpacySpan, verb: Token, frame_end: int
     ) -> int:
-        """Extend the frame over the rest of the verb phrase up to the first quotation mark."""
-        end = frame_end
-        for token in sentence:
-            if token.i <= verb.i:
-                continue
-            if token.text in ALL_MARKS or token.text in (".", "!", "?", "…"):
-                break  # a quote after the end of the frame's sentence is not its statement
-            end = paragraph.token_span(token)[1]
-            if token.text in (":", ","):
-                break
-        return end
+        """Extend the frame over the rest of the verb phrase up to the first quotation mark.
+
+        That is up to the first mark or sentence end after the verb (a quote after the
+        end of the frame's sentence is not its statement), or through the first colon or
+        comma; ``_stops`` finds it without walking the sentence.
+        """
+        doc = paragraph.doc
+        stop = self._next_stop(paragraph)[verb.i + 1]
+        if stop < sentence.end and doc[stop].text in (":", ","):
+            return paragraph.token_span(doc[stop])[1]
+        last = min(stop, sentence.end) - 1
+        return paragraph.token_span(doc[last])[1] if last > verb.i else frame_end
+
+    def _next_stop(self, paragraph: ParsedParagraph) -> list[int]:
+        """For each token of a paragraph, the index of the first frame stop at or after it.
+
+        Stops are quotation marks, sentence-final punctuation, colons and commas; the
+        table has one more entry (for the end of the paragraph), ``len(doc)``.
+        """
+        stops = self._stops.get(paragraph.offset)
+        if stops is None:
+            doc = paragraph.doc
+            stops = [len(doc)] * (len(doc) + 1)
+            for token in reversed(doc):
+                text = token.text
+                is_stop = text in _FRAME_STOPS or text in ALL_MARKS
+                stops[token.i] = token.i if is_stop else stops[token.i + 1]
+            self._stops[paragraph.offset] = stops
+        return stops
 
     def _with_split_part(
         self, paragraph: ParsedParagraph, region: QuotedRegion, verb: Token
@@ -524,8 +566,9 @@ class QuoteRules:
         if region.end > verb_end:
             return parts
         sentence_end = paragraph.offset + verb.sent.end_char
-        for other in self.regions:
-            if other.start <= verb_end or other in self.claimed:
+        for index in range(bisect_right(self._starts, verb_end), len(self.regions)):
+            other = self.regions[index]
+            if other in self.claimed:
                 continue
             if other.start > sentence_end + 1:
                 break
@@ -559,26 +602,28 @@ class QuoteRules:
     def _extend_to_marks(self, span: Span) -> Span:
         """Take in a closing mark (and the punctuation inside it) that the clause stops short of."""
         start, end = span
-        for region in self.regions:
-            if region.start < end < region.end and region.start >= start:
-                tail = self.text[end : region.end]
-                if len(tail) <= 3 and not any(c.isalnum() for c in tail):
-                    end = region.end
+        region = self._region_before(end)  # the only region that can hold ``end``
+        if region is not None and end < region.end and region.start >= start:
+            tail = self.text[end : region.end]
+            if len(tail) <= 3 and not any(c.isalnum() for c in tail):
+                end = region.end
         return (start, end)
 
     def _region_containing(self, span: Span) -> QuotedRegion | None:
         letters = alnum_positions(self.text, [span])
-        for region in self.regions:
-            if letters and all(region.start < i < region.end for i in letters):
-                return region
-        return None
+        if not letters:
+            return None
+        region = self._region_before(min(letters))
+        return region if region is not None and max(letters) < region.end else None
 
     def _in_region(self, span: Span) -> bool:
-        return any(r.start < span[0] and span[1] <= r.end for r in self.regions)
+        region = self._region_before(span[0])
+        return region is not None and span[1] <= region.end
 
-    @staticmethod
-    def _duplicate(found: list[Attribution], new: Attribution) -> bool:
-        return any(a.content == new.content for a in found)
+    def _region_before(self, offset: int) -> QuotedRegion | None:
+        """The last region that starts before ``offset`` (the only one that may hold it)."""
+        index = bisect_left(self._starts, offset) - 1
+        return self.regions[index] if index >= 0 else None
 
     # -- cues found by the trained tagger ----------------------------------------------------
 
@@ -589,13 +634,14 @@ class QuoteRules:
         the tagger's content span in the same sentence if there is one, else the cue
         verb's complement; the source is the verb's subject, else the tagger's source.
         """
-        taken = [span for attribution in found for span in attribution.cue]
-        statements = [span for attribution in found for span in attribution.content]
+        taken = _Reach([span for attribution in found for span in attribution.cue])
+        statements = _Reach([span for attribution in found for span in attribution.content])
+        reach_of_new = -1  # the furthest end of the cues taken below (they come in order)
         extra: list[Attribution] = []
         for cue in self.tagged.get("CUE", []):
-            if any(s < cue[1] and cue[0] < e for s, e in taken):
-                continue
-            if any(s <= cue[0] and cue[1] <= e for s, e in statements):
+            if taken.furthest_end(cue[1] - 1) > cue[0] or reach_of_new > cue[0]:
+                continue  # overlaps a cue taken already
+            if statements.furthest_end(cue[0]) >= cue[1]:
                 continue  # inside a statement already found: annotators mark the outer one
             located = self._tokens_at(cue)
             if located is None:
@@ -631,31 +677,43 @@ class QuoteRules:
                     rule="tagged_cue",
                 )
             )
-            taken.append(cue)
+            reach_of_new = max(reach_of_new, cue[1])
         return extra
 
     def _tokens_at(self, span: Span) -> tuple[ParsedParagraph, list[Token]] | None:
-        for paragraph in self.parsed.paragraphs:
-            start, end = span[0] - paragraph.offset, span[1] - paragraph.offset
-            if start >= 0 and end <= paragraph.length:
-                tokens = [t for t in paragraph.doc if t.idx < end and start < t.idx + len(t.text)]
-                return (paragraph, tokens) if tokens else None
-        return None
+        index = bisect_right(self._offsets, span[0]) - 1  # the paragraph that may hold it
+        if index < 0:
+            return None
+        paragraph = self.parsed.paragraphs[index]
+        start, end = span[0] - paragraph.offset, span[1] - paragraph.offset
+        if end > paragraph.length:
+            return None
+        doc = paragraph.doc
+        ends = self._token_ends.get(paragraph.offset)
+        if ends is None:
+            ends = self._token_ends[paragraph.offset] = [t.idx + len(t.text) for t in doc]
+        tokens = []
+        for index in range(bisect_right(ends, start), len(doc)):  # tokens are disjoint
+            if doc[index].idx >= end:
+                break
+            tokens.append(doc[index])
+        return (paragraph, tokens) if tokens else None
 
     def _tagged_near(self, head: Token, label: str, exclude: list[Span]) -> list[Span]:
         """The tagger's ``label`` span in ``head``'s sentence nearest to it, if any."""
         sentence = head.sent
-        paragraph = next(p for p in self.parsed.paragraphs if p.doc is head.doc)
+        paragraph = self._by_doc[id(head.doc)]
         low = paragraph.offset + sentence.start_char
         high = paragraph.offset + sentence.end_char
         anchor = paragraph.offset + head.idx
-        spans = [
-            s
-            for s in self.tagged.get(label, [])
-            if low <= s[0]
-            and s[1] <= high
-            and not any(s[0] < other[1] and other[0] < s[1] for other in exclude)
-        ]
+        spans = []
+        labelled = self.tagged.get(label, [])  # sorted by start
+        for index in range(bisect_left(labelled, (low, low)), len(labelled)):
+            s = labelled[index]
+            if s[0] > high:
+                break
+            if s[1] <= high and not any(s[0] < other[1] and other[0] < s[1] for other in exclude):
+                spans.append(s)
         if not spans:
             return []
         return [min(spans, key=lambda s: min(abs(s[0] - anchor), abs(s[1] - anchor)))]
@@ -747,14 +805,18 @@ class QuoteRules:
         """
         continued = []
         by_end = sorted(found, key=lambda a: a.content[-1][1])
+        # A statement that takes in a region below ends where that region ends, before
+        # the next region starts: for each region, the statements that end before it
+        # are still those that ended before it at the start, a prefix of ``by_end``.
+        ends = [a.content[-1][1] for a in by_end]
         for region in self.regions:
             words = len(self.text[region.start : region.end].split())
             if region in self.claimed or words == 0:
                 continue
-            previous = [a for a in by_end if a.content[-1][1] <= region.start]
-            if not previous or region.start - previous[-1].content[-1][1] > 600:
+            ended = bisect_right(ends, region.start)
+            if not ended or region.start - by_end[ended - 1].content[-1][1] > 600:
                 continue
-            last = previous[-1]
+            last = by_end[ended - 1]
             paragraph_start = self.text.rfind("\n", 0, region.start) + 1
             before = self.text[paragraph_start : region.start]
             if before.strip():
@@ -886,6 +948,20 @@ def _before_nested_cue(tokens: list[Token], head: Token) -> list[Token]:
     return [t for t in tokens if t.i < cut]
 
 
+class _Reach:
+    """Spans by start, with the furthest end reached by those that start up to a point."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._reach = list(itertools.accumulate((e for _, e in ordered), max))
+
+    def furthest_end(self, at: int) -> int:
+        """The furthest end of the spans that start at or before ``at`` (-1 if none)."""
+        index = bisect_right(self._starts, at)
+        return self._reach[index - 1] if index else -1
+
+
 def _mark_nested(found: list[Attribution]) -> None:
     """Tag statements whose cue lies inside another statement's content.
 
@@ -893,11 +969,30 @@ def _mark_nested(found: list[Attribution]) -> None:
     statement, so the inner one gets a rule key of its own (``+nested``) and with it its
     own calibrated confidence.
     """
-    for inner in found:
+    # Fragments by start; for each prefix, the furthest end reached, and the furthest
+    # reached by a statement other than that one: enough to tell whether some other
+    # statement's fragment holds a cue.
+    fragments = sorted((s, e, n) for n, a in enumerate(found) for s, e in a.content)
+    starts = [s for s, _, _ in fragments]
+    best: list[tuple[int, int]] = []  # (end, statement)
+    runner_up: list[tuple[int, int]] = []  # furthest end of another statement than best's
+    top, other = (-1, -1), (-1, -1)
+    for _, end, number in fragments:
+        if end > top[0]:
+            if number != top[1]:
+                other = top
+            top = (end, number)
+        elif number != top[1] and end > other[0]:
+            other = (end, number)
+        best.append(top)
+        runner_up.append(other)
+    for number, inner in enumerate(found):
         if not inner.cue:
             continue
         start, end = inner.cue[0]
-        for outer in found:
-            if outer is not inner and any(s <= start and end <= e for s, e in outer.content):
-                inner.rule += "+nested"
-                break
+        index = bisect_right(starts, start) - 1
+        if index < 0:
+            continue
+        reach = best[index] if best[index][1] != number else runner_up[index]
+        if reach[0] >= end:
+            inner.rule += "+nested"
