@@ -24,6 +24,8 @@ from thinc.types import Ints2d
 RULER = "attribute_ruler"
 LEMMATIZER = "lemmatizer"
 COMPONENT = "onrecord_token_attributes"
+MOSTLY_NEW = 3
+"""A document with more than one in this many tokens of unseen kinds is annotated whole."""
 MAX_REMEMBERED = 500_000
 """Keys kept before the memory is cleared (about 200 bytes each)."""
 
@@ -97,6 +99,14 @@ class TokenAttributes:
         if len(remembered) + len(missing) > MAX_REMEMBERED:
             remembered.clear()  # bounded memory; this document's keys are all computed anew
             missing = dict(zip(keys, windows, strict=True))
+        if len(missing) * MOSTLY_NEW > len(keys):
+            # Many new kinds (a cold start): the original components on the document
+            # itself cost less than on windows of its new tokens; remember their result.
+            doc = self.lemmatizer(self.ruler(doc))
+            found = doc.to_array([POS, MORPH, LEMMA]).tolist()
+            for key, value in zip(keys, found, strict=True):
+                remembered.setdefault(key, tuple(value))
+            return doc
         if missing:
             remembered.update(
                 zip(missing, self._compute(rows, list(missing.values())), strict=True)
