@@ -1,7 +1,7 @@
 """Batch scaling and worker memory: `onrecord batch` with 1 and 2 workers on the same
 input, and one worker's peak RSS over a long run.
 
-Usage: .venv/bin/python bench/bench_batch.py [TEXT_DIR] [--articles 200] [--shard-size 10]
+Usage: .venv/bin/python bench/bench_batch.py [TEXT_DIR] [--articles 400] [--shard-size 5]
        [--rss-articles 10000] [--engine local|ray]
 
 Scaling: the first ``--articles`` texts of TEXT_DIR (default PolNeAR train when
@@ -108,8 +108,8 @@ def memory(articles: int, engine: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", nargs="?", type=Path)
-    parser.add_argument("--articles", type=int, default=200)
-    parser.add_argument("--shard-size", type=int, default=10)
+    parser.add_argument("--articles", type=int, default=400)
+    parser.add_argument("--shard-size", type=int, default=5)
     parser.add_argument("--rss-articles", type=int, default=2000)
     parser.add_argument("--engine", default="local")
     args = parser.parse_args()
