@@ -10,7 +10,7 @@ then two, into fresh output folders; wall time includes starting the workers and
 loading the pipeline, as a user sees it. Prints articles/s, words/s, the speed-up and
 the scaling efficiency (speed-up / workers).
 
-Memory: ``--rss-articles`` synthetic articles (bench_suite's generator) run by one
+``--articles 0`` skips it. Memory: ``--rss-articles`` synthetic articles (bench_suite's generator) run by one
 worker in shards of 50; each shard's marker records the worker's peak RSS when it
 finished, printed at every tenth of the run, first against last. 0 skips it.
 
@@ -114,7 +114,8 @@ def main() -> None:
     parser.add_argument("--engine", default="local")
     args = parser.parse_args()
     folder = args.folder or (TRAIN if TRAIN.exists() else None)
-    scaling(folder, args.articles, args.shard_size, args.engine)
+    if args.articles > 0:
+        scaling(folder, args.articles, args.shard_size, args.engine)
     if args.rss_articles > 0:
         memory(args.rss_articles, args.engine)
 
