@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -56,6 +58,51 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(db: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run ``onrecord serve`` over ``db`` on 127.0.0.1 until the block ends.
+
+    With two cores or more, the server is pinned to the first and this process to the
+    others (restored afterwards). Yields the base URL and the server process once it
+    answers.
+
+    Raises:
+        RuntimeError: If the server does not answer within a minute.
+    """
+    port = free_port()
+    command = [sys.executable, "-m", "onrecord", "serve", "--db", str(db), "--port", str(port)]
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if len(cores) >= 2:
+        command = ["taskset", "-c", str(cores[0]), *command]
+        os.sched_setaffinity(0, set(cores[1:]))
+    server = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "ONRECORD_WRITE_TOKEN": ""},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/api/speakers?limit=1", timeout=2).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.2)
+        yield base, server
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if len(cores) >= 2:
+            os.sched_setaffinity(0, set(cores))
 
 
 async def client(
@@ -105,41 +152,12 @@ def main() -> None:
         if not db.exists():
             seconds, articles, stored = build(db, args.quotes)
             print(f"built {db}: {articles} articles, {stored} quotes in {seconds:.0f} s")
-        port = free_port()
-        command = [sys.executable, "-m", "onrecord", "serve", "--db", str(db), "--port", str(port)]
-        cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-        if len(cores) >= 2:
-            # The server on one core, the load generator on the others.
-            command = ["taskset", "-c", str(cores[0]), *command]
-            os.sched_setaffinity(0, set(cores[1:]))
-        server = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "ONRECORD_WRITE_TOKEN": ""},
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{base}/api/speakers?limit=1", timeout=2).raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        sys.exit("the server did not start")
-                    time.sleep(0.2)
+        with serving(db) as (base, _):
             if args.warmup > 0:
                 asyncio.run(load(base, args.clients, args.warmup))
             started = time.perf_counter()
             results = asyncio.run(load(base, args.clients, args.seconds))
             elapsed = time.perf_counter() - started
-        finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
     searches = [r for r in results if r[0] == "search"]
     malformed = [r for r in results if r[0] == "malformed"]
     latencies = [1000 * r[2] for r in searches if r[1] == 200]

@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import signal
 import statistics
@@ -47,7 +46,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_api import MALFORMED, api_params, free_port, percentile
+from bench_api import MALFORMED, api_params, percentile, serving
 from bench_store import FIRST, LAST, ROLES, SITES, build, queries
 
 from onrecord.store.db import open_database
@@ -323,35 +322,12 @@ def run_load(
         newest_before = int(
             database.connection.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
         )
-    port = free_port()
-    command = [sys.executable, "-m", "onrecord", "serve", "--db", str(db), "--port", str(port)]
-    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-    affinity = set(cores)
-    if len(cores) >= 2:
-        # The server on one core; the clients and the writer on the others.
-        command = ["taskset", "-c", str(cores[0]), *command]
-        os.sched_setaffinity(0, set(cores[1:]))
-    server = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "ONRECORD_WRITE_TOKEN": ""},
-    )
-    base = f"http://127.0.0.1:{port}"
     samples: list[tuple[float, float]] = []
     stop_sampling = threading.Event()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, serving(db) as (base, server):
+        # serving() pinned the server to one core; the writer inherits the others.
         ingest = Writer(db, Path(folder), batch, writer_nice) if writer else None
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{base}/api/speakers?limit=1", timeout=2).raise_for_status()
-                    break
-                except httpx.HTTPError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise RuntimeError("the server did not start") from None
-                    time.sleep(0.2)
             if ingest:
                 ingest.start()  # now: its start (loading the model) overlaps the warmup
             if warmup > 0:
@@ -384,13 +360,6 @@ def run_load(
             if ingest:
                 ingest.stop.set()
                 ingest.join(timeout=60)
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            if affinity:
-                os.sched_setaffinity(0, affinity)
     articles_after = _articles(db)
     latencies: dict[str, list[float]] = {}
     for kind, status, took in results:
