@@ -113,3 +113,19 @@ def test_a_batch_over_parts_gives_the_records_of_the_whole_file(tmp_path: Path) 
     parted = records(tmp_path / "parted", True)
     assert len(whole) == 5 and parted == whole
     assert len(list((tmp_path / "parted").glob("*.done"))) == 3
+
+
+def test_parts_keep_the_reading_limits(tmp_path: Path) -> None:
+    from onrecord.ingest.sources import ReadSettings
+
+    items: list[object] = [{"text": f"Article {n}. " + STORY[n % 3]} for n in range(9)]
+    items[4] = {"text": "word " * 2000}  # over the line limit below
+    path = tmp_path / "export.jsonl"
+    write_jsonl(path, items)
+    settings = ReadSettings(max_bytes=1000)
+    parts = split_file(str(path), 3)
+    assert parts is not None and len(parts) == 3
+    whole = _summary(list(iter_documents([str(path)], settings)))
+    pieces = _summary([item for part in parts for item in read_part(part, settings)])
+    assert pieces == whole and (f"{path}:5", "too_large") in pieces
+    assert len(pieces) == 9

@@ -829,7 +829,8 @@ def test_parts_of_a_file_read_as_the_whole_file(case: tuple[str, bytes, bool], s
         whole = list(read_warc(path, max_record_bytes=50_000))
     else:
         with open(path, "rb") as handle:
-            whole = list(read_jsonl(path, iter_stream_lines(path, handle)))
+            lines = iter_stream_lines(path, handle, max_line_bytes=50_000)
+            whole = list(read_jsonl(path, lines))
     assert _summary(pieces) == _summary(whole)
 
 

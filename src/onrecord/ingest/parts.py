@@ -14,16 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
-from onrecord.ingest.compressed import is_gzip, iter_lines
+from onrecord.ingest.compressed import iter_lines
 from onrecord.ingest.errors import InputError
 from onrecord.ingest.jsonl import read_jsonl
-from onrecord.ingest.sniff import detect_format
-from onrecord.ingest.sources import ReadSettings
+from onrecord.ingest.sources import SNIFF_BYTES, ReadSettings, sniff_format
 from onrecord.ingest.warc import read_warc, record_offsets
 from onrecord.models import RawDocument
-
-_SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -68,12 +66,11 @@ def split_file(path: str, records_per_part: int) -> list[FilePart] | None:
         raise ValueError(f"records per part must be at least 1, got {records_per_part}")
     try:
         with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+            head = handle.read(SNIFF_BYTES)
             size = handle.seek(0, 2)
     except OSError:
         return None  # reported when the file is read
-    gzipped = is_gzip(head)
-    kind = detect_format(path, head) if not gzipped else _gzipped_kind(path)
+    kind, gzipped = sniff_format(path, head)
     if kind == "warc":
         offsets = record_offsets(path)
     elif kind == "jsonl" and not gzipped:
@@ -110,6 +107,7 @@ def read_part(
             part.path,
             max_record_bytes=settings.max_bytes,
             settings=settings.html,
+            max_ratio=settings.max_inflation_ratio,
             start=part.start,
             end=part.end,
         )
@@ -121,9 +119,12 @@ def read_part(
         return
     try:
         handle.seek(part.start)
+        lines = iter_lines(
+            part.path, handle, max_line_bytes=settings.max_bytes, first_line=part.first_line
+        )
         yield from read_jsonl(
             part.path,
-            _lines_until(iter_lines(part.path, handle), part.end - part.start),
+            _lines_before(handle, part.end, lines),
             settings.jsonl,
             settings=settings.html,
             first_line=part.first_line,
@@ -132,13 +133,14 @@ def read_part(
         handle.close()
 
 
-def _lines_until(lines: Iterator[bytes | InputError], size: int) -> Iterator[bytes | InputError]:
-    read = 0
-    for line in lines:
-        if read >= size:
+def _lines_before(
+    handle: BinaryIO, end: int, lines: Iterator[bytes | InputError]
+) -> Iterator[bytes | InputError]:
+    """The lines that start before ``end`` (parts begin on a line, so none straddles)."""
+    while handle.tell() < end:
+        line = next(lines, None)
+        if line is None:
             return
-        if isinstance(line, bytes):
-            read += len(line)
         yield line
 
 
@@ -150,11 +152,3 @@ def _line_offsets(path: str) -> list[int]:
             offsets.append(position)
             position += len(line)
     return offsets
-
-
-def _gzipped_kind(path: str) -> str | None:
-    from onrecord.ingest.compressed import inflate
-
-    with open(path, "rb") as handle:
-        head, _ = inflate(path, [handle.read(_SNIFF_BYTES)], _SNIFF_BYTES)
-    return detect_format(path, head)

@@ -37,7 +37,7 @@ from onrecord.ingest.sniff import FORMATS, SUFFIXES, detect_format
 from onrecord.ingest.warc import read_warc
 from onrecord.models import RawDocument
 
-_SNIFF_BYTES = 8192
+SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -150,14 +150,12 @@ def _wanted(name: str) -> bool:
 def _read_file(path: str, settings: ReadSettings) -> Iterator[RawDocument | InputError]:
     try:
         with open(path, "rb") as raw:
-            head = raw.read(_SNIFF_BYTES)
+            head = raw.read(SNIFF_BYTES)
     except OSError as exc:
         yield InputError(path, "unreadable", f"{path}: cannot read ({exc.strerror or exc})")
         return
-    gzipped = is_gzip(head)
-    if gzipped:
-        head, _ = inflate(path, [head], _SNIFF_BYTES)
-    kind = settings.input_format or detect_format(path, head)
+    sniffed, gzipped = sniff_format(path, head)
+    kind = settings.input_format or sniffed
     if kind == "warc":
         yield from read_warc(
             path,
@@ -191,6 +189,22 @@ def _read_file(path: str, settings: ReadSettings) -> Iterator[RawDocument | Inpu
     yield from _read_bytes(path, kind, data, settings)
 
 
+def sniff_format(path: str, head: bytes) -> tuple[str, bool]:
+    """A file's format from its first bytes (inflated first when gzipped).
+
+    Args:
+        path: The file, for its name.
+        head: Its first ``SNIFF_BYTES`` bytes as stored.
+
+    Returns:
+        One of ``FORMATS``, and whether the file is gzipped.
+    """
+    gzipped = is_gzip(head)
+    if gzipped:
+        head, _ = inflate(path, [head], SNIFF_BYTES)
+    return detect_format(path, head), gzipped
+
+
 def _gzip_problem(location: str, data: bytes, max_bytes: int) -> InputError:
     """The error for gzip data that inflates past the limit, or holds gzip data again."""
     if len(data) > max_bytes:
@@ -216,7 +230,7 @@ def _read_stdin(stream: BinaryIO, settings: ReadSettings) -> Iterator[RawDocumen
             return
     if damage is not None:
         yield damage
-    kind = settings.input_format or detect_format("-", data[:_SNIFF_BYTES])
+    kind = settings.input_format or detect_format("-", data[:SNIFF_BYTES])
     if kind == "warc":
         yield InputError("-", "unsupported", "-: WARC input must be a file, not stdin")
         return
@@ -294,6 +308,6 @@ def _web_format(page: FetchedPage) -> str | None:
     if content_type in _FEED_TYPES:
         return "feed"
     if content_type in ("text/xml", "application/xml", "text/plain", ""):
-        sniffed = detect_format(page.url, page.body[:_SNIFF_BYTES])
+        sniffed = detect_format(page.url, page.body[:SNIFF_BYTES])
         return sniffed if sniffed in ("html", "feed", "text") else None
     return None
