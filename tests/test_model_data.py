@@ -106,3 +106,45 @@ def test_shipped_taggers_return_spans_inside_the_text() -> None:
         assert all(0 <= start < end <= len(text) for start, end in found)
     if available_groups():
         assert "said" in [text[s:e] for s, e in spans.get("CUE", [])]
+
+
+def test_parsed_docs_carry_tags_dependencies_and_gold_roles(nlp) -> None:
+    from onrecord.nlp.model.data import parsed_copy
+
+    docs = article_docs(nlp, TEXT, gold_char_spans(ANN), LABEL_GROUPS["all"], parse=True)
+    (doc,) = docs
+    assert doc.has_annotation("TAG") and doc.has_annotation("DEP")
+    assert ents(doc) == ents(article_docs(spacy.blank("en"), TEXT, gold_char_spans(ANN))[0])
+    vocab = spacy.blank("en").vocab
+    copy = parsed_copy(vocab, doc)
+    assert [t.text for t in copy] == [t.text for t in doc]
+    assert [t.tag for t in copy] == [t.tag for t in doc]
+    assert [t.dep for t in copy] == [t.dep for t in doc]
+    # No heads, hence no sentence ends for the tagger's spans to stop at, and no entities.
+    assert not copy.has_annotation("SENT_START")
+    assert all(token.head.i == token.i for token in copy)
+    assert list(copy.ents) == [] and not copy.has_annotation("ENT_IOB")
+
+
+def test_parsed_corpus_reader_gives_the_model_what_it_sees_at_run_time(nlp, tmp_path) -> None:
+    from onrecord.nlp.model.data import parsed_corpus
+
+    path = tmp_path / "mini.spacy"
+    split_docbin(nlp, MINI, LABEL_GROUPS["all"], by_paragraph=True, parse=True).to_disk(path)
+    blank = spacy.blank("en")
+    examples = list(parsed_corpus(path)(blank))
+    assert len(examples) == len(paragraph_bounds(TEXT))
+    for example in examples:
+        assert example.predicted.text == example.reference.text
+        assert [t.tag_ for t in example.predicted] == [t.tag_ for t in example.reference]
+        assert [t.dep_ for t in example.predicted] == [t.dep_ for t in example.reference]
+        assert not example.predicted.ents
+    assert sum(len(example.reference.ents) for example in examples) == 9
+
+
+def test_shipped_config_reads_the_parse() -> None:
+    from onrecord.nlp.model.predict import WEIGHTS_DIR, load_tagger, reads_syntax
+    from onrecord.nlp.model.train import config_reads_syntax
+
+    assert config_reads_syntax()
+    assert reads_syntax(load_tagger(str(WEIGHTS_DIR / "all")))

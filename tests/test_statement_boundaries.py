@@ -43,3 +43,41 @@ def test_object_leaves_out_a_trailing_relative_aside(nlp: Language) -> None:
 def test_reported_clause_keeps_its_that(nlp: Language) -> None:
     record = extract_paragraphs(nlp, TITLE, "The mayor said on Monday that the wall would hold.")
     assert _by_cue(record, "said") == "that the wall would hold"
+
+
+def _rules_with_tagged_content(nlp: Language, paragraph: str, tagged: str) -> list[str]:
+    """Run the rules on one paragraph with the tagger's CONTENT span given as text."""
+    from onrecord.nlp.parse import parse_paragraphs
+    from onrecord.nlp.quotes.marks import find_quoted_regions
+    from onrecord.nlp.quotes.rules import QuoteRules
+
+    text = f"{TITLE}\n\n{paragraph}\n"
+    spans = [(len(TITLE) + 2, len(text) - 1)]
+    parsed = parse_paragraphs(text, spans, nlp)
+    regions, _ = find_quoted_regions(text, spans)
+    start = text.index(tagged)
+    found = QuoteRules(parsed, regions, None, {"CONTENT": [(start, start + len(tagged))]}).extract()
+    return [span_text(text, a.content) for a in found]
+
+
+def test_statement_end_follows_the_tagger_past_a_cut_contrast(nlp: Language) -> None:
+    paragraph = "The mayor warned that costs were rising, not falling."
+    rules_alone = _rules_with_tagged_content(nlp, paragraph, "The mayor")  # no overlap: unused
+    assert rules_alone == ["that costs were rising"]
+    tagged = "that costs were rising, not falling"
+    assert _rules_with_tagged_content(nlp, paragraph, tagged) == [tagged]
+
+
+def test_statement_end_keeps_a_left_out_circumstance_out(nlp: Language) -> None:
+    paragraph = "The union rejected the offer in a statement on Thursday."
+    found = _rules_with_tagged_content(nlp, paragraph, "the offer in a statement on Thursday")
+    assert found == ["the offer"]
+
+
+def test_statement_end_does_not_swallow_another_cue(nlp: Language) -> None:
+    paragraph = "The mayor said the wall was too costly, and the council said it would wait."
+    found = _rules_with_tagged_content(
+        nlp, paragraph, "the wall was too costly, and the council said it would wait"
+    )
+    assert "the wall was too costly" in found
+    assert all("council said" not in content for content in found)

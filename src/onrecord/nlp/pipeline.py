@@ -112,13 +112,16 @@ def extract_article(
     parsed = parse_paragraphs(text, to_parse, nlp or load_pipeline())
     regions, mark_notices = find_quoted_regions(text, paragraphs, location=document.path)
     warnings.extend(mark_notices)
-    tagged = (
-        tag_paragraphs(
-            text, paragraph_pieces(text, paragraphs), weights_dir=tagger_weights or WEIGHTS_DIR
+    tagged = None
+    if extractor == "model":
+        pieces = paragraph_pieces(text, paragraphs)
+        body = parsed.paragraphs[len(parsed.paragraphs) - len(pieces) :]  # after the title
+        tagged = tag_paragraphs(
+            text,
+            pieces,
+            weights_dir=tagger_weights or WEIGHTS_DIR,
+            parsed=[paragraph.doc for paragraph in body],
         )
-        if extractor == "model"
-        else None
-    )
     attributions = QuoteRules(parsed, regions, layout.title_span, tagged).extract()
     calibration = load_calibration()
     entities = ArticleEntities(parsed)

@@ -1231,14 +1231,19 @@ def train_tagger(
 
     from onrecord.nlp.model.data import write_docbins
     from onrecord.nlp.model.predict import WEIGHTS_DIR
-    from onrecord.nlp.model.train import train
+    from onrecord.nlp.model.train import config_reads_syntax, train
 
     _require_split(train_dir)
     _require_split(dev_dir)
     nlp = load_pipeline()
     data = output / "data"
-    train_path = write_docbins(nlp, train_dir, data / "train", ("all",), by_paragraph=True)["all"]
-    dev_path = write_docbins(nlp, dev_dir, data / "dev", ("all",), by_paragraph=True)["all"]
+    parse = config_reads_syntax()
+    train_path = write_docbins(
+        nlp, train_dir, data / "train", ("all",), by_paragraph=True, parse=parse
+    )["all"]
+    dev_path = write_docbins(nlp, dev_dir, data / "dev", ("all",), by_paragraph=True, parse=parse)[
+        "all"
+    ]
     best = train(
         train_path,
         dev_path,

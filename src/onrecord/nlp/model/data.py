@@ -1,8 +1,10 @@
 """Convert PolNeAR brat attributions into spaCy ``DocBin`` training data.
 
 Each article becomes one ``Doc`` (or one per paragraph with ``by_paragraph``) made with the
-tokenizer of the given pipeline (``nlp.make_doc``, no parse), with the gold roles of its
-attributions as ``doc.ents`` labelled ``CUE``, ``SOURCE`` and ``CONTENT``.
+tokenizer of the given pipeline (``nlp.make_doc``), or parsed by it (``parse``: tags and
+dependency labels for a tagger that reads them, see ``parsed_copy`` and the corpus reader
+``onrecord.ParsedCorpus.v1``), with the gold roles of its attributions as ``doc.ents``
+labelled ``CUE``, ``SOURCE`` and ``CONTENT``.
 
 Span policy:
 
@@ -28,11 +30,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
+from spacy.attrs import DEP, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
+from spacy.training import Example
+from spacy.util import registry
+from spacy.vocab import Vocab
 
 from onrecord.ingest.polnear import read_gold, select_annotation_files
+from onrecord.nlp.parse import pipe_texts
 
 CUE, SOURCE, CONTENT = "CUE", "SOURCE", "CONTENT"
 LABELS: tuple[str, ...] = (CUE, SOURCE, CONTENT)
@@ -126,15 +134,19 @@ def article_docs(
     labels: Sequence[str] = LABELS,
     *,
     by_paragraph: bool = False,
+    parse: bool = False,
 ) -> list[Doc]:
     """Make the gold ``Doc`` (s) of one article.
 
     Args:
-        nlp: A pipeline whose tokenizer is used (``nlp.make_doc``).
+        nlp: A pipeline whose tokenizer is used (``nlp.make_doc``), or that parses the
+            text (``parse``).
         text: The article text.
         spans: Its gold ``(start, end, label)`` character spans.
         labels: Labels to keep, highest priority first.
         by_paragraph: One doc per paragraph instead of one per article.
+        parse: Run the whole pipeline (tags and dependency labels for a tagger that reads
+            them; its entities are replaced by the gold roles).
 
     Returns:
         The docs with ``doc.ents`` set; ``doc.user_data["offset"]`` is the character offset
@@ -144,8 +156,12 @@ def article_docs(
     pieces = [piece for span in spans for piece in _split_at_paragraphs(span, paragraphs)]
     windows = paragraphs if by_paragraph else [(0, len(text))]
     docs = []
-    for w_start, w_end in windows:
-        doc = nlp.make_doc(text[w_start:w_end])
+    made = (
+        pipe_texts(nlp, (text[s:e] for s, e in windows))
+        if parse
+        else (nlp.make_doc(text[s:e]) for s, e in windows)
+    )
+    for (w_start, w_end), doc in zip(windows, made, strict=True):
         local = [
             (start - w_start, end - w_start, label)
             for start, end, label in pieces
@@ -173,6 +189,7 @@ def split_docbin(
     *,
     by_paragraph: bool = False,
     limit: int | None = None,
+    parse: bool = False,
 ) -> DocBin:
     """Convert a PolNeAR split (``text/`` and ``attributions/``) into one ``DocBin``.
 
@@ -182,6 +199,7 @@ def split_docbin(
         labels: Labels to keep, highest priority first.
         by_paragraph: One doc per paragraph.
         limit: Convert only the first ``limit`` articles.
+        parse: Parse the paragraphs (see ``article_docs``).
 
     Returns:
         The ``DocBin`` (user data kept).
@@ -191,7 +209,12 @@ def split_docbin(
         if limit is not None and index >= limit:
             break
         for doc in article_docs(
-            nlp, text, gold_char_spans(ann_path, labels), labels, by_paragraph=by_paragraph
+            nlp,
+            text,
+            gold_char_spans(ann_path, labels),
+            labels,
+            by_paragraph=by_paragraph,
+            parse=parse,
         ):
             docbin.add(doc)
     return docbin
@@ -204,12 +227,59 @@ def write_docbins(
     groups: Sequence[str] = ("cue_source", "content"),
     *,
     by_paragraph: bool = False,
+    parse: bool = False,
 ) -> dict[str, Path]:
     """Write ``<out_dir>/<group>.spacy`` for each label group; return group to path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
     for group in groups:
         path = out_dir / f"{group}.spacy"
-        split_docbin(nlp, split_dir, LABEL_GROUPS[group], by_paragraph=by_paragraph).to_disk(path)
+        split_docbin(
+            nlp, split_dir, LABEL_GROUPS[group], by_paragraph=by_paragraph, parse=parse
+        ).to_disk(path)
         paths[group] = path
     return paths
+
+
+SYNTAX_ATTRS = ("TAG", "DEP")
+"""Token attributes of the main pipeline's parse that a syntax-reading tagger embeds."""
+
+
+def parsed_copy(vocab: Vocab, parsed: Doc) -> Doc:
+    """Return a fresh ``Doc`` with ``parsed``'s tokens, tags and dependency labels only.
+
+    The copy has no heads (so no sentence boundaries, which would stop the tagger's
+    spans at sentence ends) and no entities (so the tagger's ``ner`` starts from nothing);
+    ``TAG`` and ``DEP`` are hashed by the embedding like any other string.
+
+    Args:
+        vocab: The tagger's vocabulary.
+        parsed: A document tagged and parsed by the main pipeline.
+
+    Returns:
+        The copy.
+    """
+    copy = Doc(vocab, words=[t.text for t in parsed], spaces=[bool(t.whitespace_) for t in parsed])
+    copy.from_array([TAG, DEP], parsed.to_array([TAG, DEP]))  # type: ignore[arg-type]
+    return copy
+
+
+@registry.readers("onrecord.ParsedCorpus.v1")  # type: ignore[untyped-decorator]
+def parsed_corpus(path: Path) -> Any:
+    """The spaCy corpus reader for ``DocBin``s written with ``parse=True``.
+
+    Each example's predicted doc carries the gold doc's tags and dependency labels
+    (``parsed_copy``), as the tagger's input does at run time.
+
+    Args:
+        path: The ``.spacy`` file.
+
+    Returns:
+        A reader: pipeline to examples.
+    """
+
+    def read(nlp: Language) -> Iterator[Example]:
+        for reference in DocBin().from_disk(path).get_docs(nlp.vocab):
+            yield Example(parsed_copy(nlp.vocab, reference), reference)
+
+    return read

@@ -1,12 +1,18 @@
 """Run the trained attribution-role taggers and return character spans per label.
 
-The shipped weights are spaCy pipelines under ``weights/<group>/``, each a standalone
-``tok2vec`` + ``ner`` with its own English tokenizer (no parse needed). Shipped: ``all``
+The shipped weights are spaCy pipelines under ``weights/<group>/``, each a
+``tok2vec`` + ``ner`` with its own English tokenizer. Shipped: ``all``
 (labels CUE, SOURCE, CONTENT in one ``ner``; a CONTENT never overlaps a CUE/SOURCE, so an
 outer content that holds a nested attribution comes out cut around its cue and source).
 Also supported, if trained into ``weights/``: ``cue_source`` (CUE, SOURCE) plus ``content``
-(CONTENT alone, nested contents kept whole), used when ``all`` is absent. Texts are tagged paragraph by paragraph (blank-line
-separated blocks), as in training; spans are character offsets into the given text.
+(CONTENT alone, nested contents kept whole), used when ``all`` is absent. Texts are
+tagged paragraph by paragraph (blank-line separated blocks), as in training; spans are
+character offsets into the given text.
+
+A tagger whose ``tok2vec`` embeds ``TAG`` and ``DEP`` (the shipped one; see
+``data.parsed_copy``) reads the part-of-speech tags and dependency labels of the main
+pipeline's parse: ``tag_paragraphs`` then takes the already parsed pieces (``parsed``), or
+parses the pieces itself with ``onrecord.nlp.parse.load_pipeline`` when given none.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
-from onrecord.nlp.model.data import paragraph_bounds
-from onrecord.nlp.parse import pipe_texts
+from onrecord.nlp.model.data import SYNTAX_ATTRS, paragraph_bounds, parsed_copy
+from onrecord.nlp.parse import load_pipeline, pipe_texts
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 GROUPS = ("all", "cue_source", "content")
@@ -32,6 +39,12 @@ RoleSpans = dict[str, list[tuple[int, int]]]
 def load_tagger(path: str) -> Language:
     """Load (once) one trained pipeline directory."""
     return spacy.load(path)
+
+
+def reads_syntax(nlp: Language) -> bool:
+    """Whether a tagger's embedding reads the main pipeline's tags and dependency labels."""
+    attrs = nlp.config["components"]["tok2vec"]["model"]["embed"].get("attrs", [])
+    return any(attr in SYNTAX_ATTRS for attr in attrs)
 
 
 def available_groups(weights_dir: Path = WEIGHTS_DIR) -> list[str]:
@@ -74,6 +87,7 @@ def tag_paragraphs(
     *,
     weights_dir: Path = WEIGHTS_DIR,
     groups: Sequence[str] | None = None,
+    parsed: Sequence[Doc] | None = None,
 ) -> RoleSpans:
     """Tag the given paragraph spans of one text (the body, chrome left out).
 
@@ -82,6 +96,8 @@ def tag_paragraphs(
         paragraphs: ``(start, end)`` spans to tag, each on its own.
         weights_dir: Directory holding the trained pipelines, or one pipeline directory.
         groups: Label groups to run (default: all present).
+        parsed: The main pipeline's docs of exactly these spans, for a tagger that reads
+            the parse (parsed here when not given); ignored by one that does not.
 
     Returns:
         Label to sorted character spans into ``text``.
@@ -94,7 +110,12 @@ def tag_paragraphs(
         pipelines = [weights_dir / group for group in chosen]
     for pipeline in pipelines:
         nlp = load_tagger(str(pipeline))
-        docs = pipe_texts(nlp, (text[start:end] for start, end in paragraphs))
+        if reads_syntax(nlp):
+            if parsed is None:
+                parsed = list(pipe_texts(load_pipeline(), (text[s:e] for s, e in paragraphs)))
+            docs = nlp.pipe(parsed_copy(nlp.vocab, doc) for doc in parsed)
+        else:
+            docs = pipe_texts(nlp, (text[start:end] for start, end in paragraphs))
         for (offset, _), doc in zip(paragraphs, docs, strict=True):
             for ent in doc.ents:
                 spans.setdefault(ent.label_, []).append(

@@ -25,6 +25,8 @@ from spacy.training.loop import train as train_nlp
 from spacy.util import load_config, registry
 from thinc.api import fix_random_seed
 
+from onrecord.nlp.model.data import SYNTAX_ATTRS  # also registers onrecord.ParsedCorpus.v1
+
 DEFAULT_CONFIG = Path(__file__).resolve().parents[4] / "configs" / "attribution_ner.cfg"
 
 
@@ -92,6 +94,13 @@ def train(
     if best.exists():
         prune_strings(best)
     return best
+
+
+def config_reads_syntax(config_path: Path = DEFAULT_CONFIG) -> bool:
+    """Whether a config's embedding reads the parse (its DocBins must then be parsed)."""
+    config = load_config(config_path, interpolate=False)
+    attrs = config["components"]["tok2vec"]["model"]["embed"].get("attrs", [])
+    return any(attr in SYNTAX_ATTRS for attr in attrs)
 
 
 def main(argv: list[str] | None = None) -> None:
