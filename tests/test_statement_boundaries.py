@@ -81,3 +81,10 @@ def test_statement_end_does_not_swallow_another_cue(nlp: Language) -> None:
     )
     assert "the wall was too costly" in found
     assert all("council said" not in content for content in found)
+
+
+def test_statement_starts_after_a_sentence_opening_connective(nlp: Language) -> None:
+    found = _rules_with_tagged_content(
+        nlp, "But the council will pay for it, officials said on Monday.", "officials"
+    )
+    assert found == ["the council will pay for it"]

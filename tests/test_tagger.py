@@ -61,3 +61,20 @@ def test_extractor_option_on_the_command_line() -> None:
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["quotes"]
     assert runner.invoke(app, ["extract", sample, "--extractor", "magic"]).exit_code == 2
+
+
+def test_tagging_parsed_paragraphs_leaves_the_taggers_vocabulary_alone(nlp: Language) -> None:
+    """The copies the tagger reads live in the main pipeline's vocabulary: tagging new
+    words does not grow the tagger's (which would grow without end in a long run)."""
+    from onrecord.nlp.model.predict import load_tagger
+    from onrecord.nlp.parse import pipe_texts
+
+    tagger = load_tagger(str(WEIGHTS_DIR / "all"))
+    text = "Zorblat said the quffleton was ready.\n\nMrs. Vandersnoot denied it.\n"
+    paragraphs = [(0, text.index("\n")), (text.index("Mrs."), len(text) - 1)]
+    parsed = list(pipe_texts(nlp, (text[s:e] for s, e in paragraphs)))
+    before = len(tagger.vocab)
+    spans = tag_paragraphs(text, paragraphs, parsed=parsed)
+    assert len(tagger.vocab) == before
+    assert "said" in [text[s:e] for s, e in spans.get("CUE", [])]
+    assert spans == tag_paragraphs(text, paragraphs)  # parsing here gives the same

@@ -38,6 +38,7 @@ _GAP = re.compile(r"^[\s,;:—–-]*$")
 _FRAME_TO_QUOTE_GAP = re.compile(r"^[ \t]*[,:—–-]?[ \t]*$")
 _HEADLINE = re.compile(r"^(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_LEADING_CONNECTIVE = re.compile(r"(?:[Aa]nd|[Bb]ut|So|Or)\s+")
 _FRAME_STOPS = frozenset({".", "!", "?", "…", ":", ","})
 TABLE_THRESHOLD = float(os.environ.get("ONRECORD_TABLE_THRESHOLD", "0.4"))
 """Verbs outside the lexicon count as cues when the cue table's probability reaches this."""
@@ -164,6 +165,7 @@ class QuoteRules:
         found.extend(self._verbless_dash_quotes())
         found.extend(self._continuation_quotes(found))
         self._extend_to_tagged_ends(found)
+        self._drop_leading_connectives(found)
         for attribution in found:
             attribution.type = attribution.fixed_type or classify_type(
                 self.text, attribution.content, self.regions
@@ -715,6 +717,20 @@ class QuoteRules:
             if not words or words[0].pos_ in _ASIDE_OPENERS:
                 continue
             attribution.content = [(start, t_end)]
+
+    def _drop_leading_connectives(self, found: list[Attribution]) -> None:
+        """Start a statement after a sentence-opening "And" or "But" outside quotation marks.
+
+        "And Mrs. Clinton now holds a gaping advantage": the connective links the
+        sentence to the text before it; annotators start the statement after it.
+        """
+        for attribution in found:
+            if not attribution.content or attribution.fixed_type:
+                continue
+            start, end = attribution.content[0]
+            match = _LEADING_CONNECTIVE.match(self.text, start, end)
+            if match and match.end() < end:
+                attribution.content[0] = (match.end(), end)
 
     def _tokens_at(self, span: Span) -> tuple[ParsedParagraph, list[Token]] | None:
         index = bisect_right(self._offsets, span[0]) - 1  # the paragraph that may hold it
