@@ -1,11 +1,17 @@
 """Throughput of this version against an earlier one, side by side in one run.
 
-Usage: .venv/bin/python bench/bench_versions.py [--baseline REV] [--rounds N] [TEXT_DIR]
+Usage: .venv/bin/python bench/bench_versions.py [--baseline REV] [--rounds N]
+[--warm-up DIR [--warm-up-articles N]] [TEXT_DIR]
 
 Exports the baseline revision with ``git archive`` into a temporary folder and times
 ``extract_article`` over the same articles with each version in turn (alternating,
 each in a fresh subprocess pinned to one core with one thread), so both see the same
 machine load. Prints words/s per round, the medians and the ratio. Not a test.
+
+By default each worker warms up on one article: the figure is that of a fresh process
+over a few dozen articles. ``--warm-up DIR`` first extracts (untimed) ``--warm-up-articles``
+other articles, e.g. from PolNeAR train, so that the figure is the steady rate of a long
+run, where what a version remembers across articles (``nlp.attributes``) has filled up.
 """
 
 from __future__ import annotations
@@ -38,6 +44,9 @@ docs = [
 ]
 nlp = load_pipeline()
 extract_article(docs[0], nlp)  # warm up
+if len(sys.argv) > 2:  # a longer warm-up on other articles, untimed
+    for p in sorted(Path(sys.argv[2]).glob("*.txt"))[: int(sys.argv[3])]:
+        extract_article(RawDocument(path=str(p), text=p.read_text(encoding="utf-8")), nlp)
 start = time.perf_counter()
 records = [extract_article(d, nlp) for d in docs]
 seconds = time.perf_counter() - start
@@ -46,7 +55,9 @@ print(json.dumps({"words": words, "seconds": seconds, "quotes": sum(len(r.quotes
 """
 
 
-def run(src: Path, folder: Path) -> dict[str, float]:
+def run(
+    src: Path, folder: Path, warm_up: Path | None = None, articles: int = 0
+) -> dict[str, float]:
     env = {
         **os.environ,
         "PYTHONPATH": str(src),
@@ -54,6 +65,8 @@ def run(src: Path, folder: Path) -> dict[str, float]:
         "OPENBLAS_NUM_THREADS": "1",
     }
     command = [sys.executable, "-c", WORKER, str(folder)]
+    if warm_up is not None:
+        command += [str(warm_up), str(articles)]
     if shutil.which("taskset"):
         command = ["taskset", "-c", "0", *command]
     out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
@@ -65,6 +78,8 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", type=Path)
     parser.add_argument("--baseline", default=ISSUE_2_BASELINE)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warm-up", type=Path, help="Articles (*.txt) to extract untimed first.")
+    parser.add_argument("--warm-up-articles", type=int, default=200)
     args = parser.parse_args()
     default = ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text"
     folder = args.folder or (default if default.exists() else ROOT / "samples")
@@ -80,7 +95,7 @@ def main() -> None:
         rates: dict[str, list[float]] = {name: [] for name in versions}
         for round_number in range(args.rounds):
             for name, src in versions.items():
-                result = run(src, folder)
+                result = run(src, folder, args.warm_up, args.warm_up_articles)
                 rate = result["words"] / result["seconds"]
                 rates[name].append(rate)
                 print(
@@ -88,7 +103,8 @@ def main() -> None:
                 )
     base = statistics.median(rates["baseline"])
     current = statistics.median(rates["current"])
-    print(f"folder: {folder}  baseline: {args.baseline}")
+    warmed = f"  warm-up: {args.warm_up_articles} of {args.warm_up}" if args.warm_up else ""
+    print(f"folder: {folder}  baseline: {args.baseline}{warmed}")
     print(
         f"median words/s: baseline {base:,.0f}  current {current:,.0f}  ratio {current / base:.3f}"
     )
