@@ -88,3 +88,17 @@ def test_statement_starts_after_a_sentence_opening_connective(nlp: Language) -> 
         nlp, "But the council will pay for it, officials said on Monday.", "officials"
     )
     assert found == ["the council will pay for it"]
+
+
+def test_quote_after_a_mixed_statement_joins_it(nlp: Language) -> None:
+    record = extract_paragraphs(
+        nlp,
+        TITLE,
+        'Berg said the harbour plan was "dead on arrival." "Nobody in this town will vote '
+        'for it."',
+    )
+    (quote,) = [q for q in record.quotes if span_text(record.text, q.cue) == "said"]
+    assert [record.text[s:e] for s, e in quote.content] == [
+        'the harbour plan was "dead on arrival."',
+        '"Nobody in this town will vote for it."',
+    ]

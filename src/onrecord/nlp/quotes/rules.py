@@ -38,6 +38,7 @@ _GAP = re.compile(r"^[\s,;:—–-]*$")
 _FRAME_TO_QUOTE_GAP = re.compile(r"^[ \t]*[,:—–-]?[ \t]*$")
 _HEADLINE = re.compile(r"^(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_MARK_CHARS = "".join(sorted(ALL_MARKS))
 _LEADING_CONNECTIVE = re.compile(r"(?:[Aa]nd|[Bb]ut|So|Or)\s+")
 _FRAME_STOPS = frozenset({".", "!", "?", "…", ":", ","})
 TABLE_THRESHOLD = float(os.environ.get("ONRECORD_TABLE_THRESHOLD", "0.4"))
@@ -851,7 +852,8 @@ class QuoteRules:
     def _continuation_quotes(self, found: list[Attribution]) -> list[Attribution]:
         """Quotes right after an attributed direct quote continue its speaker.
 
-        In the same paragraph (``"X," Berg said. "Y."``) the quote becomes another
+        In the same paragraph (``"X," Berg said. "Y."``, also after a mixed statement:
+        ``Berg said the plan was "dead." "Y."``) the quote becomes another
         fragment of the same statement; at the start of a following paragraph it is a
         statement of its own by the same speaker.
         """
@@ -874,7 +876,8 @@ class QuoteRules:
             if before.strip():
                 between = self.text[last.content[-1][1] : region.start]
                 same_paragraph = "\n" not in between
-                starts_sentence = before.rstrip()[-1:] in (".", "!", "?")
+                # the sentence before ends with a stop, inside its closing mark or not
+                starts_sentence = before.rstrip().rstrip(_MARK_CHARS)[-1:] in (".", "!", "?")
                 # A short quote ("Soon.") continues only right after the frame sentence.
                 right_after_frame = len(between) < 80 and any(
                     last.content[-1][1] <= c[0] and c[1] <= region.start for c in last.cue
@@ -884,7 +887,7 @@ class QuoteRules:
                     and starts_sentence
                     and (words >= 4 or right_after_frame)
                     and len(between) < 200
-                    and classify_type(self.text, last.content, self.regions) == "direct"
+                    and classify_type(self.text, last.content, self.regions) != "indirect"
                 ):
                     last.content.append(region.span)
                     self.claimed.add(region)
