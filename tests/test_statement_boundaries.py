@@ -94,8 +94,7 @@ def test_quote_after_a_mixed_statement_joins_it(nlp: Language) -> None:
     record = extract_paragraphs(
         nlp,
         TITLE,
-        'Berg said the harbour plan was "dead on arrival." "Nobody in this town will vote '
-        'for it."',
+        'Berg said the harbour plan was "dead on arrival." "Nobody in this town will vote for it."',
     )
     (quote,) = [q for q in record.quotes if span_text(record.text, q.cue) == "said"]
     assert [record.text[s:e] for s, e in quote.content] == [
