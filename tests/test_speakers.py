@@ -340,3 +340,39 @@ def test_a_name_that_modifies_a_noun_is_not_the_speaker(nlp: Language) -> None:
     speakers = [q.speaker for q in record.quotes]
     assert "Chris Christie" in speakers and "Robby Mook" in speakers
     assert speakers[-1] == "Donald Trump Jr."
+
+
+def test_untagged_bare_surname_is_the_antecedent_of_the_next_pronoun(nlp: Language) -> None:
+    """The tagger misses the bare "Oz" here; it is still Mehmet Oz, named as the subject,
+    so the "He" after it is Oz, not the previous speaker."""
+    record = extract(
+        nlp,
+        "Donald Trump will sit down with Dr. Mehmet Oz, the TV host. Trump said he was "
+        "looking forward to it.",
+        "QUESTIONABLE CLAIMS — For years, Oz has been dogged by charges that he has given "
+        "questionable advice on his show. He has promoted a raft of unproven therapies.",
+        title="Trump's favourite TV doctor",
+    )
+    assert find(record, "looking forward").speaker == "Donald Trump"
+    assert find(record, "unproven therapies").speaker == "Mehmet Oz"
+
+
+def test_first_person_writers_are_their_signatures(nlp: Language) -> None:
+    letters = extract(
+        nlp,
+        "I told the council last week that the harbour tax was unfair to fishermen.",
+        "Margaret Olsen.",
+        "I wrote to the mayor that the new wall would never pay for itself.",
+        "Thomas Brennan, Dayton, Ohio.",
+        title="Letters to the editor",
+    )
+    assert find(letters, "unfair to fishermen").speaker == "Margaret Olsen"
+    assert find(letters, "never pay for itself").speaker == "Thomas Brennan"
+    op_ed = extract(
+        nlp,
+        "I told my neighbours that the harbour tax would ruin the town.",
+        "The council should think again before it votes.",
+        "Margaret Olsen is a retired teacher who lives in Dayton.",
+        title="Why the harbour tax is wrong",
+    )
+    assert find(op_ed, "ruin the town").speaker == "Margaret Olsen"

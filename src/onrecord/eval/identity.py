@@ -98,6 +98,10 @@ class IdentityScores:
     correct_pairs: int = 0
     wrong_merges: Counter[tuple[str, str]] = field(default_factory=Counter)
     missed_merges: Counter[str] = field(default_factory=Counter)
+    mentions_by_split: Counter[str] = field(default_factory=Counter)
+    linked_by_split: Counter[str] = field(default_factory=Counter)
+    """Coverage per PolNeAR split: the trained tagger has seen the train articles, so
+    only the dev mentions show how it does on articles it has not seen."""
 
     @property
     def precision(self) -> float:
@@ -121,6 +125,10 @@ class IdentityScores:
             "matched": self.matched,
             "linked": self.linked,
             "coverage": round(self.coverage, 4),
+            "coverage_by_split": {
+                split: round(self.linked_by_split[split] / count, 4)
+                for split, count in sorted(self.mentions_by_split.items())
+            },
             "pairs_predicted_same": self.predicted_pairs,
             "pairs_truly_same": self.true_pairs,
             "pairs_correct": self.correct_pairs,
@@ -159,6 +167,7 @@ def score_identity(
     ordered = sorted(records, key=lambda pair: article_order(pair[0]))
     persons: dict[tuple[str, Span], int | None] = {}
     scores = IdentityScores(mentions=len(gold))
+    scores.mentions_by_split.update(mention.split for mention in gold)
     with tempfile.TemporaryDirectory() as tmp, open_database(Path(tmp) / "identity.db") as db:
         ids: dict[str, int] = {}
         for name, record in ordered:
@@ -183,6 +192,7 @@ def score_identity(
                 persons[(mention.article, mention.source)] = best[1]
                 if best[1] is not None:
                     scores.linked += 1
+                    scores.linked_by_split[mention.split] += 1
     found = [m for m in gold if persons.get((m.article, m.source)) is not None]
     for first, second in combinations(found, 2):
         if first.article == second.article:

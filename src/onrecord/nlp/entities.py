@@ -172,6 +172,7 @@ class ArticleEntities:
                     others.append((ent, span, paragraph))
         surnames = {words[-1].lower() for m in mentions if len(words := _name_tokens(m.ent)) > 1}
         missed = self._missed_namesakes(mentions, surnames)
+        missed += self._missed_surnames(mentions + missed)
         if missed:
             mentions += missed
             taken = [m.span for m in missed]
@@ -223,6 +224,45 @@ class ArticleEntities:
                 ent = SpacySpan(doc, token.i, token.i + 2, label="PERSON")
                 span = (paragraph.offset + ent.start_char, paragraph.offset + ent.end_char)
                 if any(k[0] < span[1] and span[0] < k[1] for k in known):
+                    continue
+                found.append(PersonMention(span, ent, paragraph))
+                known.add(span)
+        return found
+
+    def _missed_surnames(self, mentions: list[PersonMention]) -> list[PersonMention]:
+        """Bare surnames of named people that the tagger left untagged.
+
+        "For years, Oz has been dogged by charges ..." after "Dr. Oz": a capitalised proper
+        noun, outside every entity and not part of a longer name, that is the last word of
+        a person the article names is another mention of that person (and, as the subject
+        here, the antecedent of the "He" that follows).
+        """
+        names = {_key(words[-1]) for m in mentions if (words := _name_tokens(m.ent))}
+        if not names:
+            return []
+        known = {m.span for m in mentions}
+        found: list[PersonMention] = []
+        for paragraph in self.parsed.paragraphs:
+            doc = paragraph.doc
+            for token in doc:
+                if not (
+                    token.pos_ == "PROPN"
+                    and token.text[:1].isupper()
+                    and not token.ent_type
+                    and _key(token.text) in names
+                ):
+                    continue
+                before = doc[token.i - 1] if token.i else None
+                after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+                if (
+                    before is not None
+                    and before.pos_ == "PROPN"
+                    and before.lower_ not in _HONORIFICS
+                ) or (after is not None and after.pos_ == "PROPN"):
+                    continue  # part of a longer name ("Oz Show", "Ivanka Trump")
+                ent = SpacySpan(doc, token.i, token.i + 1, label="PERSON")
+                span = (paragraph.offset + ent.start_char, paragraph.offset + ent.end_char)
+                if span in known:
                     continue
                 found.append(PersonMention(span, ent, paragraph))
                 known.add(span)

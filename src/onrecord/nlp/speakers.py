@@ -13,6 +13,7 @@ link speakers across articles (a later store feature).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +31,10 @@ from onrecord.nlp.quotes.cues import (
 )
 from onrecord.nlp.quotes.rules import Attribution
 
+_SIGNATURE_REST = re.compile(r"[.,]?(?:\s*,?\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*){0,3}\.?")
+"""What may follow the name in a signature line: a period, or a place ("Dayton, Ohio")."""
+_AUTHOR_LINE = re.compile(r",?\s*(?:is|was|teaches|writes)\b")
+"""What follows the name in an op-ed's closing author line."""
 _PRONOUN_WINDOW = 1500
 """How far back (characters) a pronoun may reach for its antecedent."""
 
@@ -112,6 +117,8 @@ class SpeakerResolver:
                     person = self.entities.person_at(attribution.paragraph.token_span(child))
                     if person is not None:
                         break
+        if person is None and token is not None and token.lower_ in ("i", "me"):
+            person = self._writer(attribution.position)
         if person is None and token is not None and token.pos_ == "PRON":
             found = self._pronoun(token.lower_, attribution.position)
             if found is None or isinstance(found, Resolution):
@@ -171,6 +178,38 @@ class SpeakerResolver:
         ):
             return described[1]
         return self._recent_mention(position, agrees)
+
+    def _writer(self, position: int) -> Person | None:
+        """Who "I" is in first-person writing: the signature after it, or the author line.
+
+        A reader's letter ends with a paragraph that is only the writer's name ("Vicki
+        Venhuizen." or "Jane Roe, Dayton, Ohio"): the first such after the "I" signs it.
+        Else an op-ed's closing paragraph that opens with a name and "is"/"was" ("Charlotte
+        Meehan is playwright-in-residence at ...") names its author.
+        """
+        signature: tuple[int, Person] | None = None
+        author: tuple[int, Person] | None = None
+        for person in self.entities.people:
+            for mention in person.mentions:
+                paragraph = mention.paragraph
+                first = paragraph.offset
+                line = self.text[first : first + paragraph.length].strip()
+                if mention.span[0] != first + (
+                    len(self.text[first:]) - len(self.text[first:].lstrip())
+                ):
+                    continue  # the name must open its paragraph
+                rest = self.text[mention.span[1] : first + paragraph.length].strip()
+                at = mention.span[0]
+                if at > position and len(line) <= 80 and _SIGNATURE_REST.fullmatch(rest):
+                    if signature is None or at < signature[0]:
+                        signature = (at, person)
+                elif _AUTHOR_LINE.match(rest) and (author is None or at > author[0]):
+                    author = (at, person)
+        if signature is not None:
+            return signature[1]
+        if author is not None and author[0] >= len(self.text.rstrip()) - 600:
+            return author[1]
+        return None
 
     def _named_since(
         self,

@@ -901,7 +901,9 @@ def eval_identity(
         summary = scores.to_dict()
         stderr.print(
             f"mentions {summary['mentions']}, matched to a quote {summary['matched']}, "
-            f"linked to a person {summary['linked']} (coverage {summary['coverage']:.3f})"
+            f"linked to a person {summary['linked']} (coverage {summary['coverage']:.3f}; "
+            + ", ".join(f"{k} {v:.3f}" for k, v in summary["coverage_by_split"].items())
+            + ")"
         )
         Console().print(
             f"cross-article pairs: predicted same {summary['pairs_predicted_same']}, "
