@@ -175,6 +175,28 @@ def paragraph_pieces(text: str, spans: list[CharSpan]) -> list[CharSpan]:
     return pieces
 
 
+def pipe_docs(nlp: Language, docs: Iterable[Doc]) -> Iterator[Doc]:
+    """``nlp.pipe`` over made documents in batches of at most ``BATCH_TOKENS`` tokens.
+
+    Args:
+        nlp: A spaCy pipeline.
+        docs: The documents (each bounded as in ``pipe_texts``).
+
+    Yields:
+        Each document, processed, in order.
+    """
+    batch: list[Doc] = []
+    size = 0
+    for doc in docs:
+        if batch and size + len(doc) > BATCH_TOKENS:
+            yield from nlp.pipe(batch, batch_size=len(batch))
+            batch, size = [], 0
+        batch.append(doc)
+        size += len(doc)
+    if batch:
+        yield from nlp.pipe(batch, batch_size=len(batch))
+
+
 def pipe_texts(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
     """``nlp.pipe`` over texts in batches of at most ``BATCH_TOKENS`` tokens (or one text).
 

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from onrecord.nlp.model.data import SYNTAX_ATTRS, paragraph_bounds, parsed_copy
-from onrecord.nlp.parse import load_pipeline, pipe_texts
+from onrecord.nlp.parse import load_pipeline, pipe_docs, pipe_texts
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 GROUPS = ("all", "cue_source", "content")
@@ -118,7 +118,7 @@ def tag_paragraphs(
             vocab = parsed[0].vocab if parsed else nlp.vocab
             for label in nlp.get_pipe("ner").labels:  # type: ignore[attr-defined]
                 vocab.strings.add(label)
-            docs = nlp.pipe(parsed_copy(vocab, doc) for doc in parsed)
+            docs = pipe_docs(nlp, (parsed_copy(vocab, doc) for doc in parsed))
         else:
             docs = pipe_texts(nlp, (text[start:end] for start, end in paragraphs))
         for (offset, _), doc in zip(paragraphs, docs, strict=True):
