@@ -14,7 +14,10 @@ process, it times:
 - extract: ``extract_article`` per article (default extractor), split into its stages —
   parse (spaCy), tagger (the trained cue tagger), quote rules, entities, speakers, and
   the rest (layout, language, quotation marks, calibration);
-- ingest: extract and ``Database.save_article`` into a fresh SQLite file (store share).
+- ingest: extract and ``Database.save_article`` into a fresh SQLite file (store share);
+- textacy, when it is importable (not a dependency: ``pip install --target DIR
+  textacy==0.13.0 ...`` and ``PYTHONPATH=DIR``): spaCy's pipeline as shipped plus
+  ``textacy.extract.triples.direct_quotations`` on each doc, end to end.
 
 It prints words/s and articles/s, the extract/baseline ratio and the peak RSS. Prints
 figures; it is not a test.
@@ -23,6 +26,7 @@ figures; it is not a test.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import re
 import resource
@@ -102,6 +106,11 @@ def measure(label: str, docs: list[RawDocument], nlp: object, stock: object, rou
     words = sum(len(t.split()) for t in texts)
     base_times, extract_times, ingest_times = [], [], []
     base_cpu, extract_cpu = [], []
+    textacy_times: list[float] = []
+    try:
+        from textacy.extract.triples import direct_quotations
+    except ImportError:
+        direct_quotations = None
     stages: dict[str, float] = defaultdict(float)
     store_seconds = 0.0
     for round_number in range(rounds):
@@ -110,6 +119,12 @@ def measure(label: str, docs: list[RawDocument], nlp: object, stock: object, rou
             pass
         base_times.append(time.perf_counter() - started)
         base_cpu.append(time.process_time() - cpu)
+        if direct_quotations is not None:
+            started = time.perf_counter()
+            for doc in stock.pipe(texts, batch_size=16):  # type: ignore[attr-defined]
+                with contextlib.suppress(ValueError):  # it gives up on an unclosed quote
+                    list(direct_quotations(doc))
+            textacy_times.append(time.perf_counter() - started)
 
         round_stages: dict[str, float] = defaultdict(float)
         saved = timed(round_stages)
@@ -145,6 +160,14 @@ def measure(label: str, docs: list[RawDocument], nlp: object, stock: object, rou
         f"  onrecord extract:               {words / extract:,.0f} words/s, "
         f"{len(docs) / extract:.1f} articles/s  → {base / extract:.2f}x the baseline"
     )
+    if textacy_times:
+        textacy = statistics.median(textacy_times)
+        print(
+            f"  textacy direct_quotations:      {words / textacy:,.0f} words/s "
+            f"(end to end) → onrecord extract {textacy / extract:.2f}x textacy"
+        )
+    else:
+        print("  textacy: not importable, not measured (see the module docstring)")
     cpu_ratio = statistics.median(base_cpu) / statistics.median(extract_cpu)
     print(
         f"  by CPU time (less sensitive to other load): extract {words / statistics.median(extract_cpu):,.0f}, "
