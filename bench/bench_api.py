@@ -132,6 +132,15 @@ async def load(base: str, clients: int, seconds: float) -> list[tuple[str, int, 
     return results
 
 
+def bench_db(given: Path | None, folder: Path, quotes: int) -> Path:
+    """The record to serve: ``given``, or one of ``quotes`` quotes built in ``folder``."""
+    db = given or folder / "bench.db"
+    if not db.exists():
+        seconds, articles, stored = build(db, quotes)
+        print(f"built {db}: {articles} articles, {stored} quotes in {seconds:.0f} s")
+    return db
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -148,10 +157,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or Path(tmp) / "bench.db"
-        if not db.exists():
-            seconds, articles, stored = build(db, args.quotes)
-            print(f"built {db}: {articles} articles, {stored} quotes in {seconds:.0f} s")
+        db = bench_db(args.db, Path(tmp), args.quotes)
         with serving(db) as (base, _):
             if args.warmup > 0:
                 asyncio.run(load(base, args.clients, args.warmup))

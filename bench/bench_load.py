@@ -46,8 +46,8 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_api import MALFORMED, api_params, percentile, serving
-from bench_store import FIRST, LAST, ROLES, SITES, build, queries
+from bench_api import MALFORMED, api_params, bench_db, percentile, serving
+from bench_store import FIRST, LAST, ROLES, SITES, queries
 
 from onrecord.store.db import open_database
 
@@ -437,10 +437,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="Also write the figures here as JSON.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or Path(tmp) / "bench.db"
-        if not db.exists():
-            seconds, articles, stored = build(db, args.quotes)
-            print(f"built {db}: {articles} articles, {stored} quotes in {seconds:.0f} s")
+        db = bench_db(args.db, Path(tmp), args.quotes)
         report = run_load(
             db,
             args.seconds,

@@ -185,16 +185,7 @@ def pipe_docs(nlp: Language, docs: Iterable[Doc]) -> Iterator[Doc]:
     Yields:
         Each document, processed, in order.
     """
-    batch: list[Doc] = []
-    size = 0
-    for doc in docs:
-        if batch and size + len(doc) > BATCH_TOKENS:
-            yield from nlp.pipe(batch, batch_size=len(batch))
-            batch, size = [], 0
-        batch.append(doc)
-        size += len(doc)
-    if batch:
-        yield from nlp.pipe(batch, batch_size=len(batch))
+    return _pipe_in_batches(nlp, ((doc, len(doc)) for doc in docs))
 
 
 def pipe_texts(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
@@ -208,14 +199,19 @@ def pipe_texts(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
     Yields:
         One ``Doc`` per text, in order.
     """
-    batch: list[str] = []
+    counted = ((text, sum(1 for _ in _TOKENISH.finditer(text))) for text in texts)
+    return _pipe_in_batches(nlp, counted)  # the count is about spaCy's
+
+
+def _pipe_in_batches(nlp: Language, items: Iterable[tuple[str | Doc, int]]) -> Iterator[Doc]:
+    """``nlp.pipe`` over ``(text or doc, tokens)`` in batches of at most ``BATCH_TOKENS``."""
+    batch: list[str | Doc] = []
     size = 0
-    for text in texts:
-        tokens = sum(1 for _ in _TOKENISH.finditer(text))  # about spaCy's count
+    for item, tokens in items:
         if batch and size + tokens > BATCH_TOKENS:
             yield from nlp.pipe(batch, batch_size=len(batch))
             batch, size = [], 0
-        batch.append(text)
+        batch.append(item)
         size += tokens
     if batch:
         yield from nlp.pipe(batch, batch_size=len(batch))

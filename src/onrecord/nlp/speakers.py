@@ -62,6 +62,8 @@ class SpeakerResolver:
         self.history: list[tuple[int, Person]] = []
         self.described: list[tuple[int, Resolution, str | None]] = []
         """Earlier speakers known only by a description ("a spokeswoman"), with gender."""
+        self._name_lines: tuple[list[tuple[int, Person]], tuple[int, Person] | None] | None = None
+        """Signature and author lines, found on the first "I" (``_writer``)."""
 
     def resolve_all(self, attributions: list[Attribution]) -> list[Resolution]:
         """Resolve every attribution; earlier speakers inform later pronouns.
@@ -187,29 +189,39 @@ class SpeakerResolver:
         Else an op-ed's closing paragraph that opens with a name and "is"/"was" ("Charlotte
         Meehan is playwright-in-residence at ...") names its author.
         """
-        signature: tuple[int, Person] | None = None
+        if self._name_lines is None:
+            self._name_lines = self._find_name_lines()
+        signatures, author = self._name_lines
+        signed = next((person for at, person in signatures if at > position), None)
+        if signed is not None:
+            return signed
+        if author is not None and author[0] >= len(self.text.rstrip()) - 600:
+            return author[1]
+        return None
+
+    def _find_name_lines(self) -> tuple[list[tuple[int, Person]], tuple[int, Person] | None]:
+        """Paragraphs that open with a person's name, looked for once per article.
+
+        Returns:
+            The signature lines in text order, and the last author line (see ``_writer``).
+        """
+        signatures: list[tuple[int, Person]] = []
         author: tuple[int, Person] | None = None
         for person in self.entities.people:
             for mention in person.mentions:
                 paragraph = mention.paragraph
-                first = paragraph.offset
-                line = self.text[first : first + paragraph.length].strip()
-                if mention.span[0] != first + (
-                    len(self.text[first:]) - len(self.text[first:].lstrip())
-                ):
-                    continue  # the name must open its paragraph
-                rest = self.text[mention.span[1] : first + paragraph.length].strip()
                 at = mention.span[0]
-                if at > position and len(line) <= 80 and _SIGNATURE_REST.fullmatch(rest):
-                    if signature is None or at < signature[0]:
-                        signature = (at, person)
+                if self.text[paragraph.offset : at].strip():
+                    continue  # the name must open its paragraph
+                end = paragraph.offset + paragraph.length
+                rest = self.text[mention.span[1] : end].strip()
+                short = len(self.text[at:end].strip()) <= 80
+                if short and _SIGNATURE_REST.fullmatch(rest):
+                    signatures.append((at, person))
                 elif _AUTHOR_LINE.match(rest) and (author is None or at > author[0]):
                     author = (at, person)
-        if signature is not None:
-            return signature[1]
-        if author is not None and author[0] >= len(self.text.rstrip()) - 600:
-            return author[1]
-        return None
+        signatures.sort(key=lambda item: item[0])
+        return signatures, author
 
     def _named_since(
         self,

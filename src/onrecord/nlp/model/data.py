@@ -28,7 +28,7 @@ Article texts are read from the PolNeAR folder at run time and never stored in t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -243,6 +243,21 @@ def write_docbins(
 
 SYNTAX_ATTRS = ("TAG", "DEP")
 """Token attributes of the main pipeline's parse that a syntax-reading tagger embeds."""
+
+
+def embeds_syntax(config: Mapping[str, Any]) -> bool:
+    """Whether a tagger config's embedding reads the parse (``SYNTAX_ATTRS``).
+
+    Such a tagger is trained on parsed docs and reads parsed copies at run time.
+
+    Args:
+        config: A spaCy config (loaded from a file, or ``nlp.config``).
+
+    Returns:
+        True if its ``tok2vec`` embeds a ``SYNTAX_ATTRS`` attribute.
+    """
+    attrs = config["components"]["tok2vec"]["model"]["embed"].get("attrs", [])
+    return any(attr in SYNTAX_ATTRS for attr in attrs)
 
 
 def parsed_copy(vocab: Vocab, parsed: Doc) -> Doc:

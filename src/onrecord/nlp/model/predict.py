@@ -25,7 +25,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from onrecord.nlp.model.data import SYNTAX_ATTRS, paragraph_bounds, parsed_copy
+from onrecord.nlp.model.data import embeds_syntax, paragraph_bounds, parsed_copy
 from onrecord.nlp.parse import load_pipeline, pipe_docs, pipe_texts
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -43,8 +43,7 @@ def load_tagger(path: str) -> Language:
 
 def reads_syntax(nlp: Language) -> bool:
     """Whether a tagger's embedding reads the main pipeline's tags and dependency labels."""
-    attrs = nlp.config["components"]["tok2vec"]["model"]["embed"].get("attrs", [])
-    return any(attr in SYNTAX_ATTRS for attr in attrs)
+    return embeds_syntax(nlp.config)
 
 
 def available_groups(weights_dir: Path = WEIGHTS_DIR) -> list[str]:

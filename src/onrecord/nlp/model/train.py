@@ -25,7 +25,7 @@ from spacy.training.loop import train as train_nlp
 from spacy.util import load_config, registry
 from thinc.api import fix_random_seed
 
-from onrecord.nlp.model.data import SYNTAX_ATTRS  # also registers onrecord.ParsedCorpus.v1
+from onrecord.nlp.model.data import embeds_syntax  # also registers onrecord.ParsedCorpus.v1
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[4] / "configs" / "attribution_ner.cfg"
 
@@ -98,9 +98,7 @@ def train(
 
 def config_reads_syntax(config_path: Path = DEFAULT_CONFIG) -> bool:
     """Whether a config's embedding reads the parse (its DocBins must then be parsed)."""
-    config = load_config(config_path, interpolate=False)
-    attrs = config["components"]["tok2vec"]["model"]["embed"].get("attrs", [])
-    return any(attr in SYNTAX_ATTRS for attr in attrs)
+    return embeds_syntax(load_config(config_path, interpolate=False))
 
 
 def main(argv: list[str] | None = None) -> None:
