@@ -13,7 +13,14 @@ from onrecord.eval.reliability import format_reliability, quote_is_correct, reli
 from onrecord.ingest.polnear import read_gold
 from onrecord.models import ArticleRecord, Quote, RawDocument
 from onrecord.nlp.pipeline import extract_article
-from onrecord.nlp.quotes.calibration import PRIOR_WEIGHT, Calibration, load_calibration, rule_key
+from onrecord.nlp.quotes.calibration import (
+    PRIOR_WEIGHT,
+    Calibration,
+    agreement_key,
+    is_agreement_key,
+    load_calibration,
+    rule_key,
+)
 from onrecord.serve.cli import app
 from onrecord.train.calibration import build_calibration
 
@@ -37,6 +44,31 @@ def test_confidence_is_precision_shrunk_toward_the_rule() -> None:
         Calibration.from_json(calibration.to_json()).confidence("clause|direct|source", 0.5)
         == expected
     )
+
+
+def test_agreement_refines_the_rule_and_shrinks_toward_it() -> None:
+    calibration = Calibration()
+    key = "clause|indirect|source"
+    for correct in [True] * 60 + [False] * 40:
+        calibration.add(key, correct)
+    for correct in [True] * 9 + [False] * 1:
+        calibration.add(agreement_key(key, "CQS"), correct)
+    for correct in [False] * 10:
+        calibration.add(agreement_key(key, "---"), correct)
+    rule = calibration.confidence(key, 0.75)
+    assert calibration.confidence(key, 0.75, "") == rule
+    assert calibration.confidence(key, 0.75, "CQ-") == rule  # never seen: the rule's own
+    agreed = calibration.confidence(key, 0.75, "CQS")
+    assert agreed == (9 + PRIOR_WEIGHT * rule) / (10 + PRIOR_WEIGHT)
+    assert calibration.confidence(key, 0.75, "---") < rule < agreed
+    assert is_agreement_key(agreement_key(key, "CQS")) and not is_agreement_key(key)
+
+
+def test_shipped_calibration_trusts_the_taggers_agreement() -> None:
+    calibration = load_calibration()
+    key = "clause|indirect|source"
+    assert calibration.confidence(key, 0.75, "CQS") > calibration.confidence(key, 0.75)
+    assert calibration.confidence(key, 0.75, "c--") < 0.3  # dropped (pipeline.DROP_BELOW)
 
 
 def test_shipped_calibration_separates_good_from_bad_rules() -> None:
@@ -99,6 +131,8 @@ def test_held_out_calibration_merges_rule_and_tagger_counts(nlp: Language) -> No
     # same articles and same tagger on both sides: the merge must give the plain counts
     assert merged.found == plain.found and merged.correct == plain.correct
     assert is_tagger_key("tagged_cue|indirect|source") and not is_tagger_key("clause|direct|source")
+    assert is_tagger_key("tagged_content|indirect|source")
+    assert is_tagger_key("clause|direct|source|tagger:CQS")
 
 
 def test_holdout_options_go_together(tmp_path: Path) -> None:

@@ -75,8 +75,10 @@ def test_identity_targets_on_polnear() -> None:
     (scores,) = json.loads(result.stdout)
     assert scores["precision"] >= 0.98
     assert scores["recall"] >= 0.90
-    # Coverage (mentions whose statement is found and linked) is held to 0.85 on the dev
-    # articles: on train ones it measures how well the tagger remembers its training data
-    # (0.885 with a tagger trained twice as long, 0.847 now, while dev rose 0.834 -> 0.850).
-    assert scores["coverage_by_split"]["dev"] >= 0.85
-    assert scores["coverage"] >= 0.84
+    # Coverage (mentions whose statement is found and linked) is held on the dev articles:
+    # on train ones it measures how well the tagger remembers its training data (0.885
+    # with a tagger trained twice as long, 0.847 later, while dev rose 0.834 -> 0.850).
+    # Not reporting statements below calibrated confidence 0.3 (the F1-optimal cut,
+    # pipeline.DROP_BELOW) instead of 0.2 costs coverage: dev 0.860 -> 0.844.
+    assert scores["coverage_by_split"]["dev"] >= 0.84
+    assert scores["coverage"] >= 0.835

@@ -6,6 +6,7 @@ from spacy.language import Language
 
 from conftest import extract_paragraphs
 from onrecord.models import ArticleRecord, span_text
+from onrecord.nlp.quotes.rules import Attribution
 
 TITLE = "Harbour dispute"
 
@@ -45,8 +46,10 @@ def test_reported_clause_keeps_its_that(nlp: Language) -> None:
     assert _by_cue(record, "said") == "that the wall would hold"
 
 
-def _rules_with_tagged_content(nlp: Language, paragraph: str, tagged: str) -> list[str]:
-    """Run the rules on one paragraph with the tagger's CONTENT span given as text."""
+def _rules_with_tagged(
+    nlp: Language, paragraph: str, tagged: dict[str, list[str]]
+) -> tuple[str, list[Attribution]]:
+    """Run the rules on one paragraph with the tagger's spans given as text, by label."""
     from onrecord.nlp.parse import parse_paragraphs
     from onrecord.nlp.quotes.marks import find_quoted_regions
     from onrecord.nlp.quotes.rules import QuoteRules
@@ -55,9 +58,48 @@ def _rules_with_tagged_content(nlp: Language, paragraph: str, tagged: str) -> li
     spans = [(len(TITLE) + 2, len(text) - 1)]
     parsed = parse_paragraphs(text, spans, nlp)
     regions, _ = find_quoted_regions(text, spans)
-    start = text.index(tagged)
-    found = QuoteRules(parsed, regions, None, {"CONTENT": [(start, start + len(tagged))]}).extract()
+    by_label = {
+        label: sorted((text.index(t), text.index(t) + len(t)) for t in texts)
+        for label, texts in tagged.items()
+    }
+    return text, QuoteRules(parsed, regions, None, by_label).extract()
+
+
+def _rules_with_tagged_content(nlp: Language, paragraph: str, tagged: str) -> list[str]:
+    """Run the rules on one paragraph with the tagger's CONTENT span given as text."""
+    text, found = _rules_with_tagged(nlp, paragraph, {"CONTENT": [tagged]})
     return [span_text(text, a.content) for a in found]
+
+
+def test_tagged_content_hanging_from_a_noun_is_a_statement(nlp: Language) -> None:
+    paragraph = "Trump has faced questions about his business practices."
+    assert _rules_with_tagged(nlp, paragraph, {})[1] == []
+    text, found = _rules_with_tagged(nlp, paragraph, {"CONTENT": ["his business practices"]})
+    assert len(found) == 1 and found[0].rule == "tagged_content"
+    assert span_text(text, found[0].content) == "his business practices"
+    assert span_text(text, found[0].cue) == "questions about"
+    assert span_text(text, found[0].source) == "Trump"
+
+
+def test_tagged_content_of_a_verb_no_rule_knows_is_left_out(nlp: Language) -> None:
+    _, found = _rules_with_tagged(
+        nlp, "The mayor painted the new harbour wall.", {"CONTENT": ["the new harbour wall"]}
+    )
+    assert found == []
+
+
+def test_statements_carry_the_taggers_agreement(nlp: Language) -> None:
+    paragraph = "The mayor said that the wall would hold."
+    _, alone = _rules_with_tagged(nlp, paragraph, {})
+    assert [a.agreement for a in alone] == [""]  # no tagger, no letters
+    _, agreed = _rules_with_tagged(
+        nlp,
+        paragraph,
+        {"CONTENT": ["that the wall would hold"], "CUE": ["said"], "SOURCE": ["The mayor"]},
+    )
+    assert [a.agreement for a in agreed] == ["CQS"]
+    _, partly = _rules_with_tagged(nlp, paragraph, {"CONTENT": ["would hold"]})
+    assert [a.agreement for a in partly] == ["c--"]
 
 
 def test_statement_end_follows_the_tagger_past_a_cut_contrast(nlp: Language) -> None:

@@ -111,6 +111,8 @@ class Quote:
         extractor: Name and version of the code that made this quote.
         rule: Which rule of the extractor found it (for calibration and tracing; not
             part of the public JSON record).
+        agreement: How the trained tagger's spans agree with it (for calibration; not
+            part of the public JSON record).
     """
 
     content: list[Span]
@@ -122,6 +124,7 @@ class Quote:
     confidence: float = 0.5
     extractor: str = "onrecord.QuoteRules.v1"
     rule: str = ""
+    agreement: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form used in the public record."""

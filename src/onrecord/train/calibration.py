@@ -22,7 +22,12 @@ from onrecord.ingest.polnear import (
 )
 from onrecord.models import ArticleRecord, RawDocument
 from onrecord.nlp.pipeline import extract_article
-from onrecord.nlp.quotes.calibration import Calibration, rule_key
+from onrecord.nlp.quotes.calibration import (
+    Calibration,
+    agreement_key,
+    is_agreement_key,
+    rule_key,
+)
 
 
 def build_calibration(
@@ -58,16 +63,19 @@ def build_calibration(
         gold = read_gold(files[stem])
         for quote in record.quotes:
             key = rule_key(quote.rule, quote.type, bool(quote.source), quote.confidence)
-            if keep is None or keep(key):
-                calibration.add(key, quote_is_correct(text, quote, gold))
+            keys = [key, agreement_key(key, quote.agreement)] if quote.agreement else [key]
+            correct = quote_is_correct(text, quote, gold)
+            for counted in keys:
+                if keep is None or keep(counted):
+                    calibration.add(counted, correct)
         if progress is not None:
             progress(stem)
     return calibration
 
 
 def is_tagger_key(key: str) -> bool:
-    """Whether a rule key belongs to statements found through the trained tagger."""
-    return key.startswith("tagged_cue")
+    """Whether a key counts statements found through, or judged by, the trained tagger."""
+    return key.startswith("tagged_") or is_agreement_key(key)
 
 
 def held_out_calibration(

@@ -40,6 +40,16 @@ def rule_key(rule: str, quote_type: str, has_source: bool, raw: float) -> str:
     return "|".join(parts)
 
 
+def agreement_key(key: str, agreement: str) -> str:
+    """Return the key of ``key``'s statements with the tagger's ``agreement``."""
+    return f"{key}|tagger:{agreement}"
+
+
+def is_agreement_key(key: str) -> bool:
+    """Whether a key counts statements by the tagger's agreement (``agreement_key``)."""
+    return "|tagger:" in key
+
+
 @dataclass
 class Calibration:
     """Per-key counts of statements found and statements correct."""
@@ -54,10 +64,19 @@ class Calibration:
         if is_correct:
             self.correct[key] += 1
 
-    def confidence(self, key: str, raw: float) -> float:
-        """Return the calibrated confidence for ``key`` (``raw`` when never seen)."""
+    def confidence(self, key: str, raw: float, agreement: str = "") -> float:
+        """Return the calibrated confidence for ``key`` (``raw`` when never seen).
+
+        With the tagger's ``agreement`` (``rules.tagger_agreement``), the precision of
+        the key's statements with that agreement, shrunk toward the key's own.
+        """
         found = self.found.get(key, 0)
-        return (self.correct.get(key, 0) + PRIOR_WEIGHT * raw) / (found + PRIOR_WEIGHT)
+        confidence = (self.correct.get(key, 0) + PRIOR_WEIGHT * raw) / (found + PRIOR_WEIGHT)
+        if not agreement:
+            return confidence
+        refined = agreement_key(key, agreement)
+        found = self.found.get(refined, 0)
+        return (self.correct.get(refined, 0) + PRIOR_WEIGHT * confidence) / (found + PRIOR_WEIGHT)
 
     def to_json(self) -> str:
         """Serialise the counts."""

@@ -63,6 +63,8 @@ class Attribution:
         follows: The attribution whose speaker this one continues, if any.
         fixed_type: A type decided by the rule itself (headline quotes are direct).
         rule: Which rule found it, for calibration (``clause``, ``table:dobj``, ...).
+        agreement: How the trained tagger's spans agree with it (``tagger_agreement``),
+            empty without the tagger; calibration refines the rule's precision by it.
     """
 
     content: list[Span]
@@ -76,6 +78,7 @@ class Attribution:
     follows: Attribution | None = None
     fixed_type: QuoteType | None = None
     rule: str = "clause"
+    agreement: str = ""
 
 
 def alnum_positions(text: str, spans: list[Span]) -> set[int]:
@@ -165,6 +168,7 @@ class QuoteRules:
         found.extend(self._tagged_cues(found))
         found.extend(self._verbless_dash_quotes())
         found.extend(self._continuation_quotes(found))
+        found.extend(self._tagged_contents(found))
         self._extend_to_tagged_ends(found)
         self._drop_leading_connectives(found)
         for attribution in found:
@@ -174,6 +178,9 @@ class QuoteRules:
             if attribution.type == "direct" and attribution.cue and attribution.source:
                 attribution.confidence = max(attribution.confidence, 0.85)
         _mark_nested(found)
+        if self.tagged:
+            for attribution in found:
+                attribution.agreement = tagger_agreement(attribution, self.tagged)
         found.sort(key=lambda a: a.content[0])
         return found
 
@@ -374,7 +381,7 @@ class QuoteRules:
                 and inverted[0].pos_ == "PROPN"
             ):
                 return inverted[0]
-            if current.dep_ in _INHERIT_DEPS and current.head is not current:
+            if current.dep_ in _INHERIT_DEPS and current.head.i != current.i:
                 current = current.head
                 continue
             break
@@ -682,6 +689,72 @@ class QuoteRules:
                 )
             )
             reach_of_new = max(reach_of_new, cue[1])
+        return extra
+
+    def _tagged_contents(self, found: list[Attribution]) -> list[Attribution]:
+        """Statements for the tagger's content spans that no statement overlaps.
+
+        "Trump has faced questions about **business practices at his foundation**", "she
+        peppered him with attacks on **his biography**", "he is calling for **a successor
+        to be identified**": the tagger sees the statement where no rule found its cue.
+        The cue is the tagger's cue right before the content if there is one, else the
+        word the content hangs from in the parse (with its preposition: "questions
+        about"); the source is that word's possessor ("his comment about"), else the
+        subject of the verb it belongs to, else the tagger's source in the sentence.
+        """
+        taken = _Reach([s for a in found for s in (*a.content, *a.cue, *a.source)])
+        taken_cues = _Reach([s for a in found for s in a.cue])
+        extra: list[Attribution] = []
+        for content in self.tagged.get("CONTENT", []):
+            if taken.furthest_end(content[1] - 1) > content[0]:
+                continue  # overlaps a statement, or the cue or source of one
+            located = self._tokens_at(content)
+            if located is None:
+                continue
+            paragraph, tokens = located
+            inside = {t.i for t in tokens}
+            roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+            if not roots or roots[0].head.i == roots[0].i:
+                continue  # the content is a whole sentence: nothing in it says who said it
+            governor = roots[0].head
+            chain = [governor]
+            if governor.pos_ == "ADP" and governor.head.i != governor.i:
+                chain.insert(0, governor.head)  # "questions about", "calling for"
+            word = chain[0]
+            if word.pos_ not in ("NOUN", "PROPN"):
+                continue  # a verb's complement the rules did not take: mostly not a statement
+            cue = [paragraph.char_span(chain[0].i, chain[-1].i + 1)]
+            if any(s < content[1] and content[0] < e for s, e in cue):
+                continue
+            if any(taken_cues.furthest_end(e - 1) > s for s, e in cue):
+                continue  # that cue's statement is found: this is part of it or nested
+            source_token = next((c for c in word.children if c.dep_ == "poss"), None)
+            verb = word
+            while source_token is None and verb.pos_ not in ("VERB", "AUX"):
+                if verb.head.i == verb.i:
+                    break
+                verb = verb.head
+            if source_token is None and verb.pos_ in ("VERB", "AUX"):
+                source_token = self._subject_of(verb)
+            if source_token is not None and source_token.i in inside:
+                source_token = None
+            source = self._source_spans(paragraph, source_token) if source_token else []
+            if any(s < e2 and s2 < e for s, e in source for s2, e2 in (content, *cue)):
+                source, source_token = [], None  # "The discussions about X were ..."
+            if not source:
+                source = self._tagged_near(word, "SOURCE", exclude=[content, *cue])
+            extra.append(
+                Attribution(
+                    content=[content],
+                    cue=cue,
+                    source=source,
+                    confidence=0.4,
+                    source_token=source_token,
+                    paragraph=paragraph,
+                    position=cue[0][0],
+                    rule="tagged_content",
+                )
+            )
         return extra
 
     def _extend_to_tagged_ends(self, found: list[Attribution]) -> None:
@@ -1003,6 +1076,58 @@ def _before_nested_cue(tokens: list[Token], head: Token) -> list[Token]:
         return tokens
     cut = min(cuts)
     return [t for t in tokens if t.i < cut]
+
+
+def _overlap(spans: list[Span], others: list[Span]) -> int:
+    """Characters shared by two sets of spans (each set disjoint within itself)."""
+    return sum(max(0, min(e, f) - max(s, t)) for s, e in spans for t, f in others)
+
+
+def _touching(spans: list[Span], labelled: list[Span]) -> list[Span]:
+    """The spans of ``labelled`` (sorted by start) that overlap any of ``spans``."""
+    if not spans:
+        return []
+    low = min(s for s, _ in spans)
+    high = max(e for _, e in spans)
+    index = max(0, bisect_left(labelled, (low, low)) - 1)
+    found = []
+    for other in labelled[index:]:
+        if other[0] >= high:
+            break
+        if any(other[0] < e and s < other[1] for s, e in spans):
+            found.append(other)
+    return found
+
+
+def tagger_agreement(attribution: Attribution, tagged: dict[str, list[Span]]) -> str:
+    """Say in three letters how the tagger's spans agree with a statement.
+
+    Content: ``C`` when the tagger's CONTENT spans touching it cover at least half of
+    their union with it (character Jaccard ≥ 0.5), ``c`` when they touch it less, ``-``
+    when none does. Cue: ``Q`` when a tagged CUE overlaps it, ``-`` otherwise. Source:
+    ``S`` when a tagged SOURCE overlaps it, ``-`` when none does, ``0`` when the
+    statement has no source. On 168 articles held out from a tagger trained without them,
+    clause statements it agrees with in all three were right 934 times in 1,092 (0.86);
+    those whose content it marks but not their cue or source 4 in 42 (0.10).
+
+    Args:
+        attribution: The statement.
+        tagged: The tagger's spans by label, each list sorted by start.
+
+    Returns:
+        The three letters, e.g. ``CQS``.
+    """
+    content = _touching(attribution.content, tagged.get("CONTENT", []))
+    if content:
+        shared = _overlap(attribution.content, content)
+        union = sum(e - s for s, e in attribution.content) + sum(e - s for s, e in content)
+        letter = "C" if 2 * shared >= (union - shared) else "c"
+    else:
+        letter = "-"
+    letter += "Q" if _touching(attribution.cue, tagged.get("CUE", [])) else "-"
+    if not attribution.source:
+        return letter + "0"
+    return letter + ("S" if _touching(attribution.source, tagged.get("SOURCE", [])) else "-")
 
 
 class _Reach:
