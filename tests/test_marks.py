@@ -37,6 +37,12 @@ def regions(text: str) -> tuple[list[str], list[str]]:
         ("He called the plan “bold” and “costly”.", ["“bold”", "“costly”"]),
         ('He said: "The port is open."', ['"The port is open."']),
         ('("The port is open.")', ['"The port is open."']),
+        # archive text with two apostrophes for a straight double quote
+        (
+            "''It's open,'' he said. ''We'll stay.'' The Smiths' boat left.",
+            ["''It's open,''", "''We'll stay.''"],
+        ),
+        ("He called it ''bold'' and 'costly'.", ["''bold''"]),
     ],
 )
 def test_balanced_marks(text: str, expected: list[str]) -> None:

@@ -54,7 +54,7 @@ def assert_quote(
 # -- 1. direct quotes in straight and curly marks -------------------------------------
 
 
-@pytest.mark.parametrize(("left", "right"), [('"', '"'), ("“", "”")])
+@pytest.mark.parametrize(("left", "right"), [('"', '"'), ("“", "”"), ("''", "''")])
 def test_direct_quote_includes_marks_and_comma(nlp: Language, left: str, right: str) -> None:
     record = extract(nlp, f"{left}We were there,{right} Tom Baker said.")
     assert_quote(
@@ -77,7 +77,7 @@ def test_direct_quote_with_final_period_inside(nlp: Language) -> None:
 # -- 2. a quote split by its frame ------------------------------------------------------
 
 
-@pytest.mark.parametrize(("left", "right"), [('"', '"'), ("“", "”")])
+@pytest.mark.parametrize(("left", "right"), [('"', '"'), ("“", "”"), ("''", "''")])
 def test_split_quote_around_pronoun_frame(nlp: Language, left: str, right: str) -> None:
     record = extract(
         nlp,

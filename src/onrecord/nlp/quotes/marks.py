@@ -1,6 +1,7 @@
 """Pairing quotation marks into quoted regions, at the character level.
 
-Owns ``find_quoted_regions``: straight and curly double quotes and guillemets, quotes
+Owns ``find_quoted_regions``: straight and curly double quotes, guillemets and the double
+apostrophe that some archives print for a straight double quote (''like this''), quotes
 that run over several paragraphs (an opening mark at each new paragraph and no closing
 mark until the last), and unbalanced marks, which are closed at the end of their
 paragraph with a warning so that one stray mark never swallows the rest of an article.
@@ -21,9 +22,13 @@ from onrecord.models import Notice, Span
 OPENING = {"“", "«", "„"}
 CLOSING = {"”", "»"}
 STRAIGHT = '"'
-ALL_MARKS = OPENING | CLOSING | {STRAIGHT}
+DOUBLE_APOSTROPHE = "''"
+"""Two apostrophes standing for a straight double quote (New York Times archive text)."""
+ALL_MARKS = OPENING | CLOSING | {STRAIGHT, DOUBLE_APOSTROPHE}
+"""Every quotation mark, as text (and as spaCy tokenizes it)."""
+_STRAIGHTS = (STRAIGHT, DOUBLE_APOSTROPHE)
 _OPEN_BEFORE = set(" \t\n([{—–-/:;,")
-_MARK = re.compile("[" + "".join(sorted(ALL_MARKS)) + "]")
+_MARK = re.compile("''|[" + "".join(sorted(OPENING | CLOSING | {STRAIGHT})) + "]")
 MAX_QUOTE_MARKS = int(os.environ.get("ONRECORD_MAX_QUOTE_MARKS", "1000"))
 """A paragraph with more quotation marks than this has its marks ignored (a setting)."""
 
@@ -48,12 +53,12 @@ class QuotedRegion:
         return (self.start, self.end)
 
 
-def _is_opening(text: str, i: int) -> bool:
+def _is_opening(text: str, i: int, length: int = 1) -> bool:
     char = text[i]
     if char in OPENING:
         return True
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[i + length] if i + length < len(text) else " "
     if char in CLOSING:
         # A closing mark typed where an opening one belongs (”Fear. I am afraid...):
         # at the start of a line or after a space, right before a letter.
@@ -80,7 +85,7 @@ def find_quoted_regions(
     open_at: int | None = None
     previous_end = 0
     for index, (p_start, p_end) in enumerate(paragraphs):
-        marks = [m.start() for m in _MARK.finditer(text, p_start, p_end)]
+        marks = [(m.start(), m.end()) for m in _MARK.finditer(text, p_start, p_end)]
         if len(marks) > MAX_QUOTE_MARKS:
             if open_at is not None:  # a quote continued from the paragraph before
                 regions.append(QuotedRegion(open_at, previous_end, closed=False))
@@ -98,9 +103,9 @@ def find_quoted_regions(
             previous_end = p_end
             continue
         previous_end = p_end
-        for i in marks:
-            char = text[i]
-            opening = _is_opening(text, i)
+        for i, end in marks:
+            mark = text[i:end]
+            opening = _is_opening(text, i, end - i)
             if open_at is None:
                 if opening:
                     open_at = i
@@ -108,15 +113,17 @@ def find_quoted_regions(
             if opening and i == p_start:
                 continue  # the opening mark of a continued multi-paragraph quote
             # "„" (German, Polish) is closed by "“", which elsewhere opens a quote.
-            if not opening or char == STRAIGHT or (char == "“" and text[open_at] == "„"):
-                regions.append(QuotedRegion(open_at, i + 1))
+            if not opening or mark in _STRAIGHTS or (mark == "“" and text[open_at] == "„"):
+                regions.append(QuotedRegion(open_at, end))
                 open_at = None
         if open_at is None:
             continue
+        next_start = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else -1
+        next_mark = _MARK.match(text, next_start) if next_start >= 0 else None
         next_starts_quote = (
-            index + 1 < len(paragraphs)
-            and _is_opening(text, paragraphs[index + 1][0])
-            and (text[paragraphs[index + 1][0]] in OPENING | {STRAIGHT})
+            next_mark is not None
+            and next_mark.group() not in CLOSING
+            and _is_opening(text, next_start, next_mark.end() - next_start)
         )
         if next_starts_quote and open_at >= 0:
             continue  # the quote goes on in the next paragraph
