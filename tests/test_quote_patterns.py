@@ -659,3 +659,20 @@ def test_participle_after_reported_clause_inherits_pronoun(nlp: Language) -> Non
         "mixed",
     )
     assert quote.speaker == "Linda Okoro"
+
+
+def test_cue_after_by_takes_the_subject_of_the_verb_before(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Howard Dean appeared on television on Tuesday and began by saying he would "
+        "“never” diagnose anyone through a screen.",
+    )
+    quote = assert_quote(
+        record,
+        "diagnose anyone",
+        ["he would “never” diagnose anyone through a screen"],
+        ["saying"],
+        ["Howard Dean"],
+        "mixed",
+    )
+    assert quote.speaker == "Howard Dean"

@@ -382,6 +382,8 @@ class QuoteRules:
             ):
                 return inverted[0]
             if current.dep_ in _INHERIT_DEPS and current.head.i != current.i:
+                if current.dep_ == "pcomp" and current.head.dep_ == "prep":
+                    current = current.head  # "began by saying": the verb the "by" belongs to
                 current = current.head
                 continue
             break
@@ -674,8 +676,8 @@ class QuoteRules:
                 content = tagged
             else:
                 content = self._governed(paragraph, head, cue) or tagged
-            if not content:
-                continue
+            if not content or any(statements.furthest_end(e - 1) > s for s, e in content):
+                continue  # nothing, or a statement found already (with another cue)
             extra.append(
                 Attribution(
                     content=content,
