@@ -67,8 +67,9 @@ def test_agreement_refines_the_rule_and_shrinks_toward_it() -> None:
 def test_shipped_calibration_trusts_the_taggers_agreement() -> None:
     calibration = load_calibration()
     key = "clause|indirect|source"
-    assert calibration.confidence(key, 0.75, "CQS") > calibration.confidence(key, 0.75)
-    assert calibration.confidence(key, 0.75, "c--") < 0.3  # dropped (pipeline.DROP_BELOW)
+    rule = calibration.confidence(key, 0.75)
+    assert calibration.confidence(key, 0.75, "CQS") > rule
+    assert calibration.confidence(key, 0.75, "c--") < rule - 0.2
 
 
 def test_shipped_calibration_separates_good_from_bad_rules() -> None:
