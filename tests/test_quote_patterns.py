@@ -676,3 +676,14 @@ def test_cue_after_by_takes_the_subject_of_the_verb_before(nlp: Language) -> Non
         "mixed",
     )
     assert quote.speaker == "Howard Dean"
+
+
+def test_passive_cue_takes_its_agent_not_its_subject(nlp: Language) -> None:
+    by_union = extract(
+        nlp, "Mayor Linda Okoro was criticized by the union for cutting the harbour budget."
+    )
+    quote = find(by_union, "cutting the harbour budget")
+    assert pieces(by_union, quote.source) == ["the union"]
+    unnamed = extract(nlp, "Mayor Linda Okoro was accused of hiding the harbour costs.")
+    quote = find(unnamed, "hiding the harbour costs")
+    assert quote.source == [] and quote.speaker is None  # the accused is not the accuser

@@ -370,6 +370,9 @@ class QuoteRules:
         current = verb
         for _ in range(4):
             for child in current.children:
+                if child.dep_ == "nsubjpass" and current is verb:
+                    # "Quiros was accused of fraud": who accused is the "by" agent, if any
+                    return self._agent_of(verb)
                 if child.dep_ in _SUBJECT_DEPS and not child.is_punct:
                     return child
             inverted = [c for c in current.children if c.dep_ == "dobj" and c.i > current.i]
@@ -387,6 +390,14 @@ class QuoteRules:
                 current = current.head
                 continue
             break
+        return None
+
+    @staticmethod
+    def _agent_of(verb: Token) -> Token | None:
+        """The "by" phrase's object of a passive verb ("was criticized by **Reid**")."""
+        for child in verb.children:
+            if child.dep_ == "agent":
+                return next((c for c in child.children if c.dep_ == "pobj"), None)
         return None
 
     def _cue_spans(self, paragraph: ParsedParagraph, verb: Token) -> list[Span]:
