@@ -143,3 +143,13 @@ def test_quote_after_a_mixed_statement_joins_it(nlp: Language) -> None:
         'the harbour plan was "dead on arrival."',
         '"Nobody in this town will vote for it."',
     ]
+
+
+def test_statement_without_subject_takes_the_taggers_source(nlp: Language) -> None:
+    paragraph = "In a letter from the union, Mayor Linda Okoro was accused of hiding the costs."
+    text, alone = _rules_with_tagged(nlp, paragraph, {"CONTENT": ["hiding the costs"]})
+    assert [span_text(text, a.source) for a in alone] == [""]
+    text, found = _rules_with_tagged(
+        nlp, paragraph, {"CONTENT": ["hiding the costs"], "SOURCE": ["the union"]}
+    )
+    assert [span_text(text, a.source) for a in found] == ["the union"]

@@ -171,6 +171,7 @@ class QuoteRules:
         found.extend(self._tagged_contents(found))
         self._extend_to_tagged_ends(found)
         self._drop_leading_connectives(found)
+        self._tagged_sources(found)
         for attribution in found:
             attribution.type = attribution.fixed_type or classify_type(
                 self.text, attribution.content, self.regions
@@ -804,6 +805,27 @@ class QuoteRules:
             if not words or words[0].pos_ in _ASIDE_OPENERS:
                 continue
             attribution.content = [(start, t_end)]
+
+    def _tagged_sources(self, found: list[Attribution]) -> None:
+        """Give a statement with a cue but no source the tagger's source in its sentence.
+
+        "Asked about the plan, the answer from the mayor was ...": where the parse gives
+        the cue no subject, the tagger's SOURCE span nearest the cue (outside the
+        statement) names who spoke.
+        """
+        if not self.tagged.get("SOURCE"):
+            return
+        for attribution in found:
+            if attribution.source or not attribution.cue or attribution.follows is not None:
+                continue
+            located = self._tokens_at(attribution.cue[0])
+            if located is None:
+                continue
+            source = self._tagged_near(
+                located[1][0], "SOURCE", exclude=[*attribution.content, *attribution.cue]
+            )
+            if source:
+                attribution.source = source
 
     def _drop_leading_connectives(self, found: list[Attribution]) -> None:
         """Start a statement after a sentence-opening "And" or "But" outside quotation marks.
