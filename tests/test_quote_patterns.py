@@ -687,3 +687,21 @@ def test_passive_cue_takes_its_agent_not_its_subject(nlp: Language) -> None:
     unnamed = extract(nlp, "Mayor Linda Okoro was accused of hiding the harbour costs.")
     quote = find(unnamed, "hiding the harbour costs")
     assert quote.source == [] and quote.speaker is None  # the accused is not the accuser
+
+
+def test_quoted_words_parsed_as_a_subject_are_not_the_speaker(nlp: Language) -> None:
+    # the parser makes "Full crisis mode" a second subject of "said"
+    record = extract(
+        nlp,
+        "“The harbour is in serious trouble. Full crisis mode,” said Linda Okoro, "
+        "the mayor of the port city.",
+    )
+    quote = assert_quote(
+        record,
+        "serious trouble",
+        ["“The harbour is in serious trouble. Full crisis mode,”"],
+        ["said"],
+        ["Linda Okoro, the mayor of the port city"],
+        "direct",
+    )
+    assert quote.speaker == "Linda Okoro"

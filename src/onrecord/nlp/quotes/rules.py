@@ -375,6 +375,8 @@ class QuoteRules:
                     # "Quiros was accused of fraud": who accused is the "by" agent, if any
                     return self._agent_of(verb)
                 if child.dep_ in _SUBJECT_DEPS and not child.is_punct:
+                    if self._quoted_token(child):
+                        continue  # "“Full panic mode,” said Wimes" parsed with two subjects
                     return child
             inverted = [c for c in current.children if c.dep_ == "dobj" and c.i > current.i]
             # "said Caddell" is sometimes parsed with the speaker as the object.
@@ -392,6 +394,11 @@ class QuoteRules:
                 continue
             break
         return None
+
+    def _quoted_token(self, token: Token) -> bool:
+        """Whether a token lies inside a quotation (so it is what was said, not who)."""
+        paragraph = self._by_doc.get(id(token.doc))
+        return paragraph is not None and self._in_region(paragraph.token_span(token))
 
     @staticmethod
     def _agent_of(verb: Token) -> Token | None:
