@@ -54,7 +54,7 @@ def check_layout_and_marks(text: str) -> None:
     regions, notices = find_quoted_regions(text, layout.paragraphs)
     _ordered_disjoint([r.span for r in regions], len(text))
     for region in regions:
-        assert text[region.start] in ALL_MARKS
+        assert any(text.startswith(mark, region.start) for mark in ALL_MARKS)
     assert len(notices) == sum(1 for r in regions if not r.closed)
     assert find_quoted_regions(text, layout.paragraphs) == (regions, notices)
 

@@ -244,11 +244,11 @@ def test_quoted_regions_are_ordered_disjoint_and_inside_paragraphs(
     assert _ordered_and_disjoint(spans)
     for region in regions:
         assert 0 <= region.start < region.end <= len(text)
-        assert text[region.start] in ALL_MARKS
+        assert any(text.startswith(mark, region.start) for mark in ALL_MARKS)
         first, last = paragraph_of(region.start), paragraph_of(region.end - 1)
         assert first <= last
         if region.closed:
-            assert text[region.end - 1] in ALL_MARKS
+            assert any(text.startswith(mark, region.end - len(mark)) for mark in ALL_MARKS)
         else:
             assert region.end == paragraphs[last][1]
     unclosed = [r for r in regions if not r.closed]
