@@ -73,12 +73,11 @@ def test_identity_targets_on_polnear() -> None:
     result = CliRunner().invoke(app, ["eval", "identity", str(corpus), "--json"])
     assert result.exit_code == 0, result.output
     (scores,) = json.loads(result.stdout)
-    assert scores["precision"] >= 0.98
+    assert scores["precision"] >= 0.985
     assert scores["recall"] >= 0.90
     # Coverage (mentions whose statement is found and linked) is held on the dev articles:
     # on train ones it measures how well the tagger remembers its training data (0.885
     # with a tagger trained twice as long, 0.847 later, while dev rose 0.834 -> 0.850).
-    # Not reporting statements below calibrated confidence 0.3 (the F1-optimal cut,
-    # pipeline.DROP_BELOW) instead of 0.2 costs coverage: dev 0.860 -> 0.844.
-    assert scores["coverage_by_split"]["dev"] >= 0.84
-    assert scores["coverage"] >= 0.835
+    # Dev 0.857 now (straight-quote apostrophes, passive and quoted subjects).
+    assert scores["coverage_by_split"]["dev"] >= 0.85
+    assert scores["coverage"] >= 0.845

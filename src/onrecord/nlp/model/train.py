@@ -135,10 +135,6 @@ def main(argv: list[str] | None = None) -> None:
     print(f"best: {best}  total {(time.monotonic() - start) / 60:.1f} min", flush=True)
 
 
-if __name__ == "__main__":
-    main()
-
-
 def prune_strings(model_dir: Path) -> int:
     """Shrink a saved pipeline's ``vocab/strings.json`` to a blank English vocab plus labels.
 
@@ -154,3 +150,7 @@ def prune_strings(model_dir: Path) -> int:
     kept = sorted(s for s in saved if s in keep)
     path.write_text(json.dumps(kept), encoding="utf-8")
     return len(kept)
+
+
+if __name__ == "__main__":
+    main()
