@@ -153,3 +153,16 @@ def test_statement_without_subject_takes_the_taggers_source(nlp: Language) -> No
         nlp, paragraph, {"CONTENT": ["hiding the costs"], "SOURCE": ["the union"]}
     )
     assert [span_text(text, a.source) for a in found] == ["the union"]
+
+
+def test_statement_start_follows_the_tagger_back_to_its_object(nlp: Language) -> None:
+    paragraph = "The mayor urged the council to approve the harbour plan."
+    rules_alone = _rules_with_tagged_content(nlp, paragraph, "The mayor")  # no overlap: unused
+    tagged = "the council to approve the harbour plan"
+    assert rules_alone != [tagged] and tagged.endswith(rules_alone[0])
+    assert _rules_with_tagged_content(nlp, paragraph, tagged) == [tagged]
+    # never back over the cue or the source
+    found = _rules_with_tagged_content(
+        nlp, paragraph, "urged the council to approve the harbour plan"
+    )
+    assert found == rules_alone

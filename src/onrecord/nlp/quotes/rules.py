@@ -788,7 +788,9 @@ class QuoteRules:
         over a preposition or subordinator that the rules left out on purpose ("rejected
         the offer **in a statement on Thursday**", "because ..."): there the two are right
         equally often. The extension stops short of any statement's cue or source and
-        never crosses a paragraph.
+        never crosses a paragraph. Likewise a statement inside a tagger's span starts
+        where that span starts when no cue or source lies between (on dev and on held-out
+        articles, +0.004 content exact F1).
         """
         contents = self.tagged.get("CONTENT", [])
         if not contents:
@@ -803,6 +805,15 @@ class QuoteRules:
             if index < 0:
                 continue
             t_start, t_end = contents[index]
+            if (
+                t_start < start < t_end
+                and end <= t_end
+                and roles.furthest_end(start - 1) <= t_start
+                and "\n" not in self.text[t_start:start]
+            ):
+                # the tagger's span starts earlier ("that **in the long run** it would ...")
+                attribution.content = [(t_start, end)]
+                start = t_start
             if not (start <= t_start < end < t_end):
                 continue
             if roles.furthest_end(t_end - 1) > end or "\n" in self.text[end:t_end]:
