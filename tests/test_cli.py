@@ -210,3 +210,34 @@ def test_eval_polnear_scores_saved_predictions_the_same(runner: CliRunner, tmp_p
         app, ["eval", "polnear", str(mini), "--predictions", str(tmp_path / "bad.jsonl")]
     )
     assert bad.exit_code == 2 and "not a JSONL of records" in bad.stderr
+
+
+def test_eval_polnear_runs_another_tagger(runner: CliRunner, tmp_path: Path) -> None:
+    import spacy
+
+    from onrecord.nlp.model.predict import WEIGHTS_DIR
+
+    mini = ROOT / "tests" / "data" / "polnear_mini"
+    shipped = runner.invoke(app, ["eval", "polnear", str(mini), "--json"])
+    same = runner.invoke(
+        app,
+        ["eval", "polnear", str(mini), "--json", "--tagger-weights", str(WEIGHTS_DIR / "all")],
+    )
+    assert shipped.exit_code == 0 and same.exit_code == 0, same.output
+    assert json.loads(same.stdout) == json.loads(shipped.stdout)
+    untrained = spacy.blank("en")  # a tagger that has learned nothing
+    ner = untrained.add_pipe("ner")
+    for label in ("CUE", "SOURCE", "CONTENT"):
+        ner.add_label(label)  # type: ignore[attr-defined]
+    untrained.initialize()
+    untrained.to_disk(tmp_path / "untrained")
+    other = runner.invoke(
+        app,
+        ["eval", "polnear", str(mini), "--json", "--tagger-weights", str(tmp_path / "untrained")],
+    )
+    assert other.exit_code == 0, other.output
+    assert json.loads(other.stdout) != json.loads(shipped.stdout)
+    missing = runner.invoke(
+        app, ["eval", "polnear", str(mini), "--tagger-weights", str(tmp_path / "nothing")]
+    )
+    assert missing.exit_code == 2 and "no spaCy pipeline" in missing.stderr

@@ -122,6 +122,7 @@ def _extract_all(
     similarity: float = DEFAULT_THRESHOLD,
     index: SyndicationIndex | None = None,
     stored: Callable[[str], bool] | None = None,
+    tagger_weights: Path | None = None,
 ) -> Iterator[ArticleRecord]:
     """Read (paths, or documents already being read), extract and yield records.
 
@@ -140,6 +141,7 @@ def _extract_all(
         extractor=extractor,
         deduplicate=deduplicate,
         similarity=similarity,
+        tagger_weights=tagger_weights,
     )
     with _progress(description) as progress:
         task = progress.add_task(description, total=None, name="")
@@ -821,12 +823,24 @@ def eval_polnear(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     extractor: ExtractorOpt = None,
+    tagger_weights: Annotated[
+        Path | None,
+        typer.Option(
+            "--tagger-weights",
+            help="Run this trained tagger pipeline instead of the shipped one (e.g. one "
+            "trained without these articles, to score rule changes on held-out articles).",
+        ),
+    ] = None,
 ) -> None:
     """Score quote extraction against PolNeAR-style brat annotations."""
     from onrecord.eval.polnear import score_directory
     from onrecord.eval.reliability import format_reliability, reliability_dicts, reliability_table
 
     _require_split(directory)
+    if tagger_weights is not None and not (tagger_weights / "config.cfg").is_file():
+        _usage_error(
+            ValueError(f"--tagger-weights {tagger_weights}: no spaCy pipeline (config.cfg) there")
+        )
     text_dir = directory / "text"
     failures = _Failures()
     if predictions is not None:
@@ -839,6 +853,7 @@ def eval_polnear(
                 "extracting",
                 DEFAULT_MAX_ANALYSED_CHARS,
                 _chosen(extractor),
+                tagger_weights=tagger_weights,
             )
         )
     if save is not None:

@@ -254,9 +254,11 @@ def embeds_syntax(config: Mapping[str, Any]) -> bool:
         config: A spaCy config (loaded from a file, or ``nlp.config``).
 
     Returns:
-        True if its ``tok2vec`` embeds a ``SYNTAX_ATTRS`` attribute.
+        True if its ``tok2vec`` embeds a ``SYNTAX_ATTRS`` attribute (False for a pipeline
+        without a shared ``tok2vec`` component, whose components embed the text alone).
     """
-    attrs = config["components"]["tok2vec"]["model"]["embed"].get("attrs", [])
+    tok2vec = config.get("components", {}).get("tok2vec", {})
+    attrs = tok2vec.get("model", {}).get("embed", {}).get("attrs", [])
     return any(attr in SYNTAX_ATTRS for attr in attrs)
 
 
