@@ -166,3 +166,15 @@ def test_statement_start_follows_the_tagger_back_to_its_object(nlp: Language) ->
         nlp, paragraph, "urged the council to approve the harbour plan"
     )
     assert found == rules_alone
+
+
+def test_statement_cut_inside_a_quotation_runs_to_its_closing_mark(nlp: Language) -> None:
+    # the parse leaves the quoted relative clause out, as it does for unquoted ones
+    record = extract_paragraphs(
+        nlp,
+        TITLE,
+        "The report called the harbour a “success story in a decade when most ports declined.”",
+    )
+    assert _by_cue(record, "called") == (
+        "the harbour a “success story in a decade when most ports declined.”"
+    )

@@ -170,6 +170,7 @@ class QuoteRules:
         found.extend(self._continuation_quotes(found))
         found.extend(self._tagged_contents(found))
         self._extend_to_tagged_ends(found)
+        self._complete_quotations(found)
         self._drop_leading_connectives(found)
         self._tagged_sources(found)
         for attribution in found:
@@ -844,6 +845,23 @@ class QuoteRules:
             )
             if source:
                 attribution.source = source
+
+    def _complete_quotations(self, found: list[Attribution]) -> None:
+        """Run a statement that stops inside a quotation it opened on to its closing mark.
+
+        "called Burma a “good news story in an era**when so often ...**”": the parse cut
+        the clause inside the quoted words, which belong to the statement whole. Not past
+        another statement's cue or source.
+        """
+        roles = _Reach([span for a in found for span in (*a.cue, *a.source)])
+        for attribution in found:
+            start, end = attribution.content[-1]
+            region = self._region_before(end)
+            if region is None or not (start <= region.start and end < region.end):
+                continue
+            if not region.closed or roles.furthest_end(region.end - 1) > end:
+                continue
+            attribution.content[-1] = (start, region.end)
 
     def _drop_leading_connectives(self, found: list[Attribution]) -> None:
         """Start a statement after a sentence-opening "And" or "But" outside quotation marks.
