@@ -31,6 +31,9 @@ def test_rule_keys_band_table_probabilities() -> None:
     assert rule_key("clause", "indirect", True, 0.75) == "clause|indirect|source"
     assert rule_key("table:dobj", "indirect", False, 0.45) == "table:dobj|indirect|nosource|p<0.5"
     assert rule_key("table:dobj", "mixed", True, 0.8).endswith("p>=0.7")
+    # a tagger cue's band is how often the cue table saw its verb introduce a statement
+    assert rule_key("tagged_cue", "indirect", True, 0.0) == "tagged_cue|indirect|source|p<0.05"
+    assert rule_key("tagged_cue+nested", "indirect", True, 0.3).endswith("p>=0.2")
 
 
 def test_confidence_is_precision_shrunk_toward_the_rule() -> None:

@@ -37,6 +37,8 @@ def rule_key(rule: str, quote_type: str, has_source: bool, raw: float) -> str:
     parts = [rule, quote_type, "source" if has_source else "nosource"]
     if rule.startswith("table:"):
         parts.append("p<0.5" if raw < 0.5 else "p<0.7" if raw < 0.7 else "p>=0.7")
+    elif rule.startswith("tagged_cue"):
+        parts.append("p<0.05" if raw < 0.05 else "p<0.2" if raw < 0.2 else "p>=0.2")
     return "|".join(parts)
 
 

@@ -703,7 +703,7 @@ class QuoteRules:
                     content=content,
                     cue=[cue],
                     source=source,
-                    confidence=0.5,
+                    confidence=self._table_probability(head),
                     source_token=subject,
                     paragraph=paragraph,
                     position=cue[0],
@@ -712,6 +712,13 @@ class QuoteRules:
             )
             reach_of_new = max(reach_of_new, cue[1])
         return extra
+
+    def _table_probability(self, head: Token) -> float:
+        """How often the cue table saw a tagger cue's verb introduce a statement (0 if never)."""
+        if head.pos_ not in ("VERB", "AUX"):
+            return 0.0
+        best = self.table.best_relation(head)
+        return best[0] if best is not None else 0.0
 
     def _tagged_contents(self, found: list[Attribution]) -> list[Attribution]:
         """Statements for the tagger's content spans that no statement overlaps.
