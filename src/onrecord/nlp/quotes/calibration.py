@@ -72,13 +72,15 @@ class Calibration:
         With the tagger's ``agreement`` (``rules.tagger_agreement``), the precision of
         the key's statements with that agreement, shrunk toward the key's own.
         """
-        found = self.found.get(key, 0)
-        confidence = (self.correct.get(key, 0) + PRIOR_WEIGHT * raw) / (found + PRIOR_WEIGHT)
+        confidence = self._shrunk(key, raw)
         if not agreement:
             return confidence
-        refined = agreement_key(key, agreement)
-        found = self.found.get(refined, 0)
-        return (self.correct.get(refined, 0) + PRIOR_WEIGHT * confidence) / (found + PRIOR_WEIGHT)
+        return self._shrunk(agreement_key(key, agreement), confidence)
+
+    def _shrunk(self, key: str, prior: float) -> float:
+        """The precision of ``key``'s statements, shrunk toward ``prior``."""
+        found = self.found.get(key, 0)
+        return (self.correct.get(key, 0) + PRIOR_WEIGHT * prior) / (found + PRIOR_WEIGHT)
 
     def to_json(self) -> str:
         """Serialise the counts."""

@@ -28,7 +28,7 @@ ALL_MARKS = OPENING | CLOSING | {STRAIGHT, DOUBLE_APOSTROPHE}
 """Every quotation mark, as text (and as spaCy tokenizes it)."""
 _STRAIGHTS = (STRAIGHT, DOUBLE_APOSTROPHE)
 _OPEN_BEFORE = set(" \t\n([{—–-/:;,")
-_MARK = re.compile("''|[" + "".join(sorted(OPENING | CLOSING | {STRAIGHT})) + "]")
+_MARK = re.compile(DOUBLE_APOSTROPHE + "|[" + "".join(sorted(OPENING | CLOSING | {STRAIGHT})) + "]")
 MAX_QUOTE_MARKS = int(os.environ.get("ONRECORD_MAX_QUOTE_MARKS", "1000"))
 """A paragraph with more quotation marks than this has its marks ignored (a setting)."""
 
