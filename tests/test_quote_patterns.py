@@ -705,3 +705,43 @@ def test_quoted_words_parsed_as_a_subject_are_not_the_speaker(nlp: Language) -> 
         "direct",
     )
     assert quote.speaker == "Linda Okoro"
+
+
+def test_quotation_after_a_frame_colon_is_its_subjects_statement(nlp: Language) -> None:
+    # "used" is no speech verb: the colon sets the quotation off as what the frame names
+    record = extract(
+        nlp,
+        "The harbour newsletter used one of the mayor’s answers as its headline: "
+        "“We will rebuild every pier by spring.”",
+    )
+    assert_quote(
+        record,
+        "every pier",
+        ["“We will rebuild every pier by spring.”"],
+        ["used"],
+        ["The harbour newsletter"],
+        "direct",
+    )
+
+
+def test_quotation_after_a_name_and_colon_is_that_names_statement(nlp: Language) -> None:
+    # a bare name before the colon is the source, the colon the cue; a heading before a
+    # dash is not part of the name
+    record = extract(
+        nlp,
+        "HARBOUR COSTS RISE AGAIN - Linda Okoro: “The piers will cost twice what we planned "
+        "last year.”",
+    )
+    assert_quote(
+        record,
+        "twice what we planned",
+        ["“The piers will cost twice what we planned last year.”"],
+        [":"],
+        ["Linda Okoro"],
+        "direct",
+    )
+
+
+def test_short_quotation_after_a_colon_is_left_alone(nlp: Language) -> None:
+    record = extract(nlp, "The harbour board chose a new motto: “Onward.”")
+    assert not [q for q in record.quotes if q.rule == "colon_quote"]

@@ -167,6 +167,7 @@ class QuoteRules:
                     found.append(attribution)
         found.extend(self._tagged_cues(found))
         found.extend(self._verbless_dash_quotes())
+        found.extend(self._colon_quotes(found))
         found.extend(self._continuation_quotes(found))
         found.extend(self._tagged_contents(found))
         roles = _Reach([span for a in found for span in (*a.cue, *a.source)])
@@ -1000,6 +1001,79 @@ class QuoteRules:
             )
         return found
 
+    def _colon_quotes(self, found: list[Attribution]) -> list[Attribution]:
+        """A quotation right after a colon that ends its sentence's frame.
+
+        "The piece used one of her quotes as its headline: “Finally. ...”", "McDonald:
+        “At long last ...”": the speech-verb rules take "said:" and "warned:"; here the
+        frame's verb may be any verb, its subject the source, or the frame may be a bare
+        name or phrase ("From the report:"), which is then the source and the colon the
+        cue. Quotes of fewer than four words are left alone (labels, titles).
+        """
+        taken = _Reach([span for attribution in found for span in attribution.content])
+        colon_quotes = []
+        for region in self.regions:
+            if region in self.claimed or not region.closed:
+                continue
+            if len(self.text[region.start : region.end].split()) < MIN_COLON_QUOTE_WORDS:
+                continue
+            if taken.furthest_end(region.start) > region.start:
+                continue  # a statement holds it already
+            colon = region.start - 1
+            while colon >= 0 and self.text[colon] in " \t":
+                colon -= 1
+            if colon < 0 or self.text[colon] != ":":
+                continue
+            located = self._tokens_at((colon, colon + 1))
+            if located is None or not located[1]:
+                continue
+            paragraph, (colon_token, *_) = located
+            frame = [t for t in colon_token.sent if t.i < colon_token.i]
+            dashes = [i for i, t in enumerate(frame) if t.text in _DASHES]
+            if dashes:  # "POLLS NOT WRONG, JUST TOO EARLY - Mark Blumenthal: ..."
+                frame = frame[dashes[-1] + 1 :]
+            if not frame or frame[0].lower_ in HEADLINE_LABELS:
+                continue
+            inside = {t.i for t in frame}
+            heads = [t for t in frame if t.head.i not in inside or t.head == t]
+            if not heads:
+                continue
+            head = colon_token.head if colon_token.head.i in inside else heads[-1]
+            verb = next(
+                (t for t in (head, *head.ancestors) if t.pos_ in ("VERB", "AUX") and t.i in inside),
+                None,
+            )
+            head = verb or head
+            if head.pos_ in ("VERB", "AUX"):
+                subject = self._subject_of(head)
+                cue = self._cue_spans(paragraph, head)
+                source = self._source_spans(paragraph, subject) if subject is not None else []
+            else:
+                subject = head
+                if head.pos_ == "ADP":  # "From the report:"
+                    subject = next((c for c in head.children if c.dep_ == "pobj"), None)
+                if subject is None or subject.pos_ not in ("PROPN", "NOUN", "PRON"):
+                    continue
+                cue = [paragraph.token_span(colon_token)]
+                words = [t for t in subject.subtree if t.i in inside and not t.is_punct]
+                if not words:
+                    continue
+                source = [paragraph.char_span(words[0].i, words[-1].i + 1)]
+            self.claimed.add(region)
+            colon_quotes.append(
+                Attribution(
+                    content=[region.span],
+                    cue=cue,
+                    source=source,
+                    confidence=0.6,
+                    rule="colon_quote",
+                    source_token=subject,
+                    paragraph=paragraph,
+                    position=cue[0][0],
+                )
+            )
+        return colon_quotes
+
     def _continuation_quotes(self, found: list[Attribution]) -> list[Attribution]:
         """Quotes right after an attributed direct quote continue its speaker.
 
@@ -1114,6 +1188,9 @@ _ASIDE_OPENERS = frozenset({"ADP", "SCONJ"})
 """Parts of speech opening a trailing circumstance that a statement leaves out."""
 _RELATION_ORDER = {"ccomp": 0, "xcomp": 1, "dobj": 2, "prep": 3}
 _TRAILING_ASIDES = frozenset({"relcl", "advcl", "acl"})
+_DASHES = frozenset({"-", "--", "—", "–", "―"})
+MIN_COLON_QUOTE_WORDS = 4
+"""A quotation after a frame's colon is a statement from this many words ("McDonald: ...")."""
 
 
 def _without_trailing_aside(tokens: list[Token]) -> list[Token]:
