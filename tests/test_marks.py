@@ -43,6 +43,18 @@ def regions(text: str) -> tuple[list[str], list[str]]:
             ["''It's open,''", "''We'll stay.''"],
         ),
         ("He called it ''bold'' and 'costly'.", ["''bold''"]),
+        # British and AP-headline style: single curly marks
+        ("‘We will rebuild the pier,’ she said.", ["‘We will rebuild the pier,’"]),
+        ("The mayor called it a ‘bold gamble’ on Tuesday.", ["‘bold gamble’"]),
+        ("It is ‘the heart of this city.’", ["‘the heart of this city.’"]),
+        # an apostrophe after a plural inside the quote does not close it
+        ("‘The Democrats’ plan is dead,’ he said.", ["‘The Democrats’ plan is dead,’"]),
+        # nor does it pair two quotations into one
+        ("A ‘bold gamble’ and a ‘bad deal’.", ["‘bold gamble’", "‘bad deal’"]),
+        # apostrophes alone are no quotation: Clinton’s, don’t, the ’90s
+        ("Clinton’s plan, don’t worry, dates from the ’90s.", []),
+        # an opening mark that is never closed is left alone, without a warning
+        ("The ‘plan was dropped.", []),
     ],
 )
 def test_balanced_marks(text: str, expected: list[str]) -> None:
@@ -118,3 +130,9 @@ def test_closing_mark_typed_as_opening_mark() -> None:
         "”Fear. I am truly afraid of what comes next.”"
     ]
     assert notices == []
+
+
+def test_single_marks_inside_a_paragraph_with_double_marks_are_not_paired() -> None:
+    # “... ‘nested’ ...”: the double marks are the quotation; the single ones nest in it
+    text = "“She called it ‘a disgrace,’ and left,” he said."
+    assert regions(text) == (["“She called it ‘a disgrace,’ and left,”"], [])

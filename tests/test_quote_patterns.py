@@ -745,3 +745,21 @@ def test_quotation_after_a_name_and_colon_is_that_names_statement(nlp: Language)
 def test_short_quotation_after_a_colon_is_left_alone(nlp: Language) -> None:
     record = extract(nlp, "The harbour board chose a new motto: “Onward.”")
     assert not [q for q in record.quotes if q.rule == "colon_quote"]
+
+
+def test_british_single_quotes_make_direct_and_mixed_statements(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "‘We will rebuild every pier by spring,’ said the mayor, Linda Okoro.",
+        "Okoro said the harbour was ‘the heart of this city’ and had to be saved.",
+    )
+    quote = assert_quote(
+        record,
+        "every pier",
+        ["‘We will rebuild every pier by spring,’"],
+        ["said"],
+        ["the mayor, Linda Okoro"],
+        "direct",
+    )
+    assert quote.speaker == "Linda Okoro"
+    assert find(record, "heart of this city").type == "mixed"

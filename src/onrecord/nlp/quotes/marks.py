@@ -5,7 +5,9 @@ apostrophe that some archives print for a straight double quote (''like this''),
 that run over several paragraphs (an opening mark at each new paragraph and no closing
 mark until the last), and unbalanced marks, which are closed at the end of their
 paragraph with a warning so that one stray mark never swallows the rest of an article.
-Apostrophes (Democrats’) are never quotation marks here. A paragraph with more than
+Single curly marks (‘like this’, British and AP headline style) are paired only in a
+paragraph without double marks, and never where "’" is an apostrophe (Democrats’,
+don’t). A paragraph with more than
 ``MAX_QUOTE_MARKS`` marks is not paired at all (a warning says so): no prose has that
 many, and each region costs the quote rules work. Does not decide who said a quoted
 region (see ``nlp.quotes.rules``).
@@ -26,7 +28,11 @@ DOUBLE_APOSTROPHE = "''"
 """Two apostrophes standing for a straight double quote (New York Times archive text)."""
 ALL_MARKS = OPENING | CLOSING | {STRAIGHT, DOUBLE_APOSTROPHE}
 """Every quotation mark, as text (and as spaCy tokenizes it)."""
+SINGLE_OPENING = "‘"
+SINGLE_CLOSING = "’"
+"""Single curly marks: quotation marks only in a paragraph without double marks."""
 _STRAIGHTS = (STRAIGHT, DOUBLE_APOSTROPHE)
+_CLOSE_BEFORE = set(",.;:!?)]}—–-…\n\t")
 _OPEN_BEFORE = set(" \t\n([{—–-/:;,")
 _MARK = re.compile(DOUBLE_APOSTROPHE + "|[" + "".join(sorted(OPENING | CLOSING | {STRAIGHT})) + "]")
 MAX_QUOTE_MARKS = int(os.environ.get("ONRECORD_MAX_QUOTE_MARKS", "1000"))
@@ -103,6 +109,9 @@ def find_quoted_regions(
             previous_end = p_end
             continue
         previous_end = p_end
+        if not marks and open_at is None:
+            regions.extend(_single_quoted(text, p_start, p_end))
+            continue
         for i, end in marks:
             mark = text[i:end]
             opening = _is_opening(text, i, end - i)
@@ -131,6 +140,54 @@ def find_quoted_regions(
         notices.append(_unclosed(open_at))
         open_at = None
     return regions, notices
+
+
+def _opens_single(text: str, i: int) -> bool:
+    """Whether the "‘" at ``i`` opens a quotation: at a word's start, before a word."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before in _OPEN_BEFORE or before in OPENING) and not after.isspace()
+
+
+def _single_quoted(text: str, start: int, end: int) -> list[QuotedRegion]:
+    """Quotations in single curly marks (‘like this’) in a paragraph with no double marks.
+
+    British and AP headline style. "’" is also the apostrophe: never a closing mark
+    before a letter (Clinton’s, don’t); after a letter and before a space
+    (Democrats’ plan) it closes only when no mark before punctuation (win,’ he said;
+    system’.) closes the quotation before the next opening "‘". An opening mark without
+    a closing one is left alone, with no warning: it is as often a stray apostrophe.
+    """
+    found: list[QuotedRegion] = []
+    i = start
+    while (opening := text.find(SINGLE_OPENING, i, end)) >= 0:
+        i = opening + 1
+        if not _opens_single(text, opening):
+            continue
+        limit = opening + 1
+        while (limit := text.find(SINGLE_OPENING, limit, end)) >= 0 and not _opens_single(
+            text, limit
+        ):
+            limit += 1
+        limit = end if limit < 0 else limit
+        closing = fallback = None
+        j = opening + 1
+        while (mark := text.find(SINGLE_CLOSING, j, limit)) >= 0:
+            j = mark + 1
+            before = text[mark - 1]
+            after = text[mark + 1] if mark + 1 < len(text) else "\n"
+            if before.isspace() or after.isalnum():
+                continue  # an apostrophe: Clinton’s, don’t, ’90s
+            if after in _CLOSE_BEFORE or before in ",.!?…" or mark + 1 >= end:
+                closing = mark
+                break
+            if fallback is None:
+                fallback = mark  # ’ between a letter and a space: the end, or Democrats’
+        closing = closing if closing is not None else fallback
+        if closing is not None:
+            found.append(QuotedRegion(opening, closing + 1))
+            i = closing + 1
+    return found
 
 
 def _unclosed(mark: int) -> Notice:
