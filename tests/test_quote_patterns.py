@@ -763,3 +763,12 @@ def test_british_single_quotes_make_direct_and_mixed_statements(nlp: Language) -
     )
     assert quote.speaker == "Linda Okoro"
     assert find(record, "heart of this city").type == "mixed"
+
+
+def test_quotation_marks_in_the_headline_are_paired_too(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "The council met on Tuesday to discuss the harbour.",
+        title="Mayor Okoro calls the harbour plan ‘a bold gamble’",
+    )
+    assert find(record, "bold gamble").type == "mixed"

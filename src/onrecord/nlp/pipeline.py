@@ -113,7 +113,7 @@ def extract_article(
         )
     to_parse = ([layout.title_span] if layout.title_span else []) + paragraphs
     parsed = parse_paragraphs(text, to_parse, nlp or load_pipeline())
-    regions, mark_notices = find_quoted_regions(text, paragraphs, location=document.path)
+    regions, mark_notices = find_quoted_regions(text, to_parse, location=document.path)
     warnings.extend(mark_notices)
     tagged = None
     if extractor == "model":
