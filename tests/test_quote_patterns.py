@@ -772,3 +772,29 @@ def test_quotation_marks_in_the_headline_are_paired_too(nlp: Language) -> None:
         title="Mayor Okoro calls the harbour plan ‘a bold gamble’",
     )
     assert find(record, "bold gamble").type == "mixed"
+
+
+def test_transcript_lines_are_their_speakers_statements(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Linda Okoro, the mayor, spoke to the harbour radio host Sam Reyes on Monday.",
+        "REYES: Will the piers be ready by spring?",
+        "OKORO: Every one of them will be rebuilt before the first ferry sails.",
+        "UPDATE: This story was corrected on Tuesday to fix the date of the interview.",
+    )
+    quote = assert_quote(
+        record,
+        "Every one of them",
+        ["Every one of them will be rebuilt before the first ferry sails."],
+        [":"],
+        ["OKORO"],
+        find(record, "Every one of them").type,
+    )
+    assert quote.speaker == "Linda Okoro"
+    assert pieces(record, find(record, "piers be ready").source) == ["REYES"]
+    # a label that names no one in the article and takes no turns is no speaker
+    assert not [
+        q
+        for q in record.quotes
+        if q.rule == "transcript" and "corrected" in record.text[q.content[0][0] : q.content[0][1]]
+    ]

@@ -16,6 +16,7 @@ import itertools
 import os
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span as SpacySpan
@@ -36,6 +37,12 @@ from onrecord.nlp.quotes.marks import ALL_MARKS, QuotedRegion
 EXTRACTOR_NAME = "onrecord.QuoteRules.v1"
 _GAP = re.compile(r"^[\s,;:—–-]*$")
 _FRAME_TO_QUOTE_GAP = re.compile(r"^[ \t]*[,:—–-]?[ \t]*$")
+_TRANSCRIPT_LINE = re.compile(
+    r"^[“\"]?(?P<name>[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,3}):[ \t\xa0]+"
+    r"(?P<said>\S(?:[^\n]*\S)?)",
+    re.MULTILINE,
+)
+"""A transcript line: a name in capitals, a colon, what was said (to the line's end)."""
 _HEADLINE = re.compile(r"^(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _MARK_CHARS = "".join(sorted(ALL_MARKS))
@@ -165,6 +172,7 @@ class QuoteRules:
                 if attribution and tuple(attribution.content) not in contents:
                     contents.add(tuple(attribution.content))
                     found.append(attribution)
+        found.extend(self._transcript_lines(found))
         found.extend(self._tagged_cues(found))
         found.extend(self._verbless_dash_quotes())
         found.extend(self._colon_quotes(found))
@@ -1001,6 +1009,56 @@ class QuoteRules:
             )
         return found
 
+    def _transcript_lines(self, found: list[Attribution]) -> list[Attribution]:
+        """Interview and debate transcripts: "WALLACE: Let's start with ...".
+
+        A line that opens (after a quotation mark, if any) with a name in capitals and a
+        colon is that person's statement to the end of the line: the name is the source,
+        the colon the cue. Only names of people the article's entities name ("Chris
+        Wallace", "Jake Tapper"), or names that take turns with another in the article
+        (a dialogue: "BOULDUAN: ... BENENSON: ... BOULDUAN: ..."), so "UPDATE:",
+        "CORRECTION:" and "BYLINE:" do not.
+        """
+        candidates = [
+            (match, words)
+            for paragraph in self.parsed.paragraphs
+            for match in _TRANSCRIPT_LINE.finditer(
+                self.text, paragraph.offset, paragraph.offset + paragraph.length
+            )
+            if (words := _name_words(match.group("name")))
+        ]
+        if not candidates:
+            return []
+        people = {
+            word
+            for paragraph in self.parsed.paragraphs
+            for ent in paragraph.doc.ents
+            if ent.label_ == "PERSON"
+            for word in _name_words(ent.text)
+        }
+        turns = Counter(words[-1] for _, words in candidates)
+        taken = _Reach([span for attribution in found for span in attribution.cue])
+        lines = []
+        for match, words in candidates:
+            speaks_again = len(turns) > 1 and turns[words[-1]] > 1  # a dialogue
+            if not (all(word in people for word in words) or speaks_again):
+                continue
+            colon = match.end("name")
+            if taken.furthest_end(colon) > colon:
+                continue  # a rule took the colon already (a headline)
+            content = (match.start("said"), match.end("said"))
+            lines.append(
+                Attribution(
+                    content=[content],
+                    cue=[(colon, colon + 1)],
+                    source=[(match.start("name"), colon)],
+                    confidence=0.7,
+                    rule="transcript",
+                    position=colon,
+                )
+            )
+        return lines
+
     def _colon_quotes(self, found: list[Attribution]) -> list[Attribution]:
         """A quotation right after a colon that ends its sentence's frame.
 
@@ -1130,6 +1188,11 @@ class QuoteRules:
             )
             self.claimed.add(region)
         return continued
+
+
+def _name_words(name: str) -> list[str]:
+    """The lower-case words of a name, without dots ("JAKE TAPPER" -> jake, tapper)."""
+    return [word.strip(".").lower() for word in name.split() if word.strip(".")]
 
 
 def _headline_speaker(name: str) -> bool:
