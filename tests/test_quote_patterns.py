@@ -798,3 +798,16 @@ def test_transcript_lines_are_their_speakers_statements(nlp: Language) -> None:
         for q in record.quotes
         if q.rule == "transcript" and "corrected" in record.text[q.content[0][0] : q.content[0][1]]
     ]
+
+
+def test_verbless_colon_frame_is_the_source_whole(nlp: Language) -> None:
+    # annotators mark the whole phrase before the colon, title and all; not "From"
+    record = extract(
+        nlp,
+        "Former harbour director Linda Okoro: “The piers were never built to last this long.”",
+        "From the council's report: “Three of the five piers need rebuilding now.”",
+    )
+    assert pieces(record, find(record, "never built").source) == [
+        "Former harbour director Linda Okoro"
+    ]
+    assert pieces(record, find(record, "need rebuilding").source) == ["the council's report"]

@@ -1113,7 +1113,11 @@ class QuoteRules:
                 if subject is None or subject.pos_ not in ("PROPN", "NOUN", "PRON"):
                     continue
                 cue = [paragraph.token_span(colon_token)]
-                words = [t for t in subject.subtree if t.i in inside and not t.is_punct]
+                # the whole frame names the source ("Former secretary of state Hillary
+                # Rodham Clinton:"), less a leading preposition ("From the report:")
+                words = [t for t in frame if not t.is_punct]
+                while words and words[0].pos_ == "ADP":
+                    words = words[1:]
                 if not words:
                     continue
                 source = [paragraph.char_span(words[0].i, words[-1].i + 1)]
