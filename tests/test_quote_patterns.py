@@ -811,3 +811,20 @@ def test_verbless_colon_frame_is_the_source_whole(nlp: Language) -> None:
         "Former harbour director Linda Okoro"
     ]
     assert pieces(record, find(record, "need rebuilding").source) == ["the council's report"]
+
+
+def test_inverted_said_before_a_colon_is_the_cue(nlp: Language) -> None:
+    # the parser makes "Said" part of the name; the tagger's cue must not take the quote
+    record = extract(
+        nlp,
+        "Critics said the harbour plan would cost more than promised. Said Ellis: “The "
+        "council doesn’t care about the piers at all.”",
+    )
+    assert_quote(
+        record,
+        "care about the piers",
+        ["“The council doesn’t care about the piers at all.”"],
+        ["Said"],
+        ["Ellis"],
+        "direct",
+    )

@@ -173,9 +173,9 @@ class QuoteRules:
                     contents.add(tuple(attribution.content))
                     found.append(attribution)
         found.extend(self._transcript_lines(found))
+        found.extend(self._colon_quotes(found))
         found.extend(self._tagged_cues(found))
         found.extend(self._verbless_dash_quotes())
-        found.extend(self._colon_quotes(found))
         found.extend(self._continuation_quotes(found))
         found.extend(self._tagged_contents(found))
         roles = _Reach([span for a in found for span in (*a.cue, *a.source)])
@@ -1117,6 +1117,10 @@ class QuoteRules:
                 # Rodham Clinton:"), less a leading preposition ("From the report:")
                 words = [t for t in frame if not t.is_punct]
                 while words and words[0].pos_ == "ADP":
+                    words = words[1:]
+                if len(words) > 1 and words[0].lemma_.lower() in SPEECH_VERBS:
+                    # "Said Ellis:", the verb parsed as part of the name: it is the cue
+                    cue = [paragraph.token_span(words[0])]
                     words = words[1:]
                 if not words:
                     continue
