@@ -142,13 +142,6 @@ def find_quoted_regions(
     return regions, notices
 
 
-def _opens_single(text: str, i: int) -> bool:
-    """Whether the "‘" at ``i`` opens a quotation: at a word's start, before a word."""
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return (before in _OPEN_BEFORE or before in OPENING) and not after.isspace()
-
-
 def _single_quoted(text: str, start: int, end: int) -> list[QuotedRegion]:
     """Quotations in single curly marks (‘like this’) in a paragraph with no double marks.
 
@@ -162,10 +155,10 @@ def _single_quoted(text: str, start: int, end: int) -> list[QuotedRegion]:
     i = start
     while (opening := text.find(SINGLE_OPENING, i, end)) >= 0:
         i = opening + 1
-        if not _opens_single(text, opening):
+        if not _is_opening(text, opening):
             continue
         limit = opening + 1
-        while (limit := text.find(SINGLE_OPENING, limit, end)) >= 0 and not _opens_single(
+        while (limit := text.find(SINGLE_OPENING, limit, end)) >= 0 and not _is_opening(
             text, limit
         ):
             limit += 1
