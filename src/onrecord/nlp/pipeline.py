@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
@@ -28,8 +30,8 @@ from onrecord.models import (
 )
 from onrecord.nlp.copies import carry_over
 from onrecord.nlp.entities import ArticleEntities
-from onrecord.nlp.model.predict import WEIGHTS_DIR, tag_paragraphs
-from onrecord.nlp.parse import load_pipeline, paragraph_pieces, parse_paragraphs
+from onrecord.nlp.model.predict import WEIGHTS_DIR, RoleSpans, tag_articles
+from onrecord.nlp.parse import ParsedArticle, load_pipeline, paragraph_pieces, parse_articles
 from onrecord.nlp.quotes.calibration import load_calibration, rule_key
 from onrecord.nlp.quotes.marks import find_quoted_regions
 from onrecord.nlp.quotes.rules import EXTRACTOR_NAME, QuoteRules
@@ -79,9 +81,81 @@ def extract_article(
     Returns:
         The record; ``text`` is exactly the document's text.
     """
+    return extract_articles(
+        [document],
+        nlp,
+        max_analysed_chars=max_analysed_chars,
+        calibrated=calibrated,
+        extractor=extractor,
+        tagger_weights=tagger_weights,
+    )[0]
+
+
+def extract_articles(
+    documents: Sequence[RawDocument],
+    nlp: Language | None = None,
+    *,
+    max_analysed_chars: int = DEFAULT_MAX_ANALYSED_CHARS,
+    calibrated: bool = True,
+    extractor: str | None = None,
+    tagger_weights: Path | None = None,
+) -> list[ArticleRecord]:
+    """Extract several documents, their paragraphs parsed and tagged together.
+
+    Each record is the one ``extract_article`` gives for its document alone; the
+    documents only share the pipeline's batches, which run faster full. An exception
+    from any document's extraction fails the whole call (``nlp.run`` then extracts the
+    documents one by one to find which).
+
+    Args:
+        documents: The decoded inputs.
+        nlp: The spaCy pipeline; defaults to the configured one.
+        max_analysed_chars: As for ``extract_article``.
+        calibrated: As for ``extract_article``.
+        extractor: As for ``extract_article``.
+        tagger_weights: As for ``extract_article``.
+
+    Returns:
+        One record per document, in order.
+    """
     extractor = extractor or os.environ.get("ONRECORD_EXTRACTOR") or DEFAULT_EXTRACTOR
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; choose one of {', '.join(EXTRACTORS)}")
+    prepared = [_prepare(document, max_analysed_chars) for document in documents]
+    analysed = [p for p in prepared if isinstance(p, _Prepared)]
+    parses = parse_articles(
+        [(p.document.text, p.to_parse) for p in analysed], nlp or load_pipeline()
+    )
+    tags: list[RoleSpans | None] = [None] * len(analysed)
+    if extractor == "model":
+        body = []
+        for p, parsed in zip(analysed, parses, strict=True):
+            pieces = paragraph_pieces(p.document.text, p.paragraphs)
+            after_title = parsed.paragraphs[len(parsed.paragraphs) - len(pieces) :]
+            body.append((p.document.text, pieces, [paragraph.doc for paragraph in after_title]))
+        tags = list(tag_articles(body, weights_dir=tagger_weights or WEIGHTS_DIR))
+    finished = iter(
+        _finish(p, parsed, tagged, calibrated=calibrated)
+        for p, parsed, tagged in zip(analysed, parses, tags, strict=True)
+    )
+    return [p if isinstance(p, ArticleRecord) else next(finished) for p in prepared]
+
+
+@dataclass
+class _Prepared:
+    """An article laid out and found to be English, waiting for the parse."""
+
+    document: RawDocument
+    layout: Layout
+    language: str | None
+    warnings: list[Notice]
+    paragraphs: list[Span]
+    to_parse: list[Span]
+    """The headline (when there is one) and the body paragraphs."""
+
+
+def _prepare(document: RawDocument, max_analysed_chars: int) -> _Prepared | ArticleRecord:
+    """Lay an article out; a record already when it is not analysed (not English)."""
     text = document.text
     layout = analyse_layout(
         text, headline_in_text=headline_in_text(document), max_chars=max_analysed_chars
@@ -112,20 +186,17 @@ def extract_article(
             )
         )
     to_parse = ([layout.title_span] if layout.title_span else []) + paragraphs
-    parsed = parse_paragraphs(text, to_parse, nlp or load_pipeline())
-    regions, mark_notices = find_quoted_regions(text, to_parse, location=document.path)
-    warnings.extend(mark_notices)
-    tagged = None
-    if extractor == "model":
-        pieces = paragraph_pieces(text, paragraphs)
-        body = parsed.paragraphs[len(parsed.paragraphs) - len(pieces) :]  # after the title
-        tagged = tag_paragraphs(
-            text,
-            pieces,
-            weights_dir=tagger_weights or WEIGHTS_DIR,
-            parsed=[paragraph.doc for paragraph in body],
-        )
-    attributions = QuoteRules(parsed, regions, layout.title_span, tagged).extract()
+    return _Prepared(document, layout, language, warnings, paragraphs, to_parse)
+
+
+def _finish(
+    prepared: _Prepared, parsed: ParsedArticle, tagged: RoleSpans | None, *, calibrated: bool
+) -> ArticleRecord:
+    """Find the statements, entities and speakers of a parsed article: its record."""
+    document, text = prepared.document, prepared.document.text
+    regions, mark_notices = find_quoted_regions(text, prepared.to_parse, location=document.path)
+    warnings = prepared.warnings + mark_notices
+    attributions = QuoteRules(parsed, regions, prepared.layout.title_span, tagged).extract()
     calibration = load_calibration()
     entities = ArticleEntities(parsed)
     resolutions = SpeakerResolver(text, entities).resolve_all(attributions)
@@ -156,8 +227,8 @@ def extract_article(
         quotes = [q for q in quotes if q.confidence >= DROP_BELOW]
     return _record(
         document,
-        layout,
-        language,
+        prepared.layout,
+        prepared.language,
         quotes,
         entities.to_entities(),
         warnings,

@@ -3,9 +3,11 @@
 Owns the batch loop below every front end (command line, API, distributed runs): it
 takes documents (and the ``InputError``s of the readers, passed through), assigns each
 article to a cluster of syndicated copies (``clean.duplicates``), runs the extractors on
-the first copy of each story (``nlp.pipeline``) and re-uses that extraction for the
-other copies, and turns an extractor crash on one article into an ``InputError`` for
-that article only. Printing, storing and progress bars belong to the callers.
+the first copy of each story (``nlp.pipeline``), a window of consecutive articles at a
+time so that their paragraphs share the parser's and the tagger's batches, and re-uses
+that extraction for the other copies, and turns an extractor crash on one article into
+an ``InputError`` for that article only. Printing, storing and progress bars belong to
+the callers.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 
 from onrecord.clean.duplicates import DEFAULT_THRESHOLD, SyndicationIndex
 from onrecord.ingest.errors import InputError
 from onrecord.models import ArticleRecord, RawDocument, content_hash
-from onrecord.nlp.pipeline import DEFAULT_MAX_ANALYSED_CHARS, extract_article, record_for_copy
+from onrecord.nlp.pipeline import DEFAULT_MAX_ANALYSED_CHARS, extract_articles, record_for_copy
 
 REMEMBERED_STORIES = 20_000
 """Extractions kept for re-use by later copies; older stories are extracted again."""
@@ -44,6 +47,21 @@ class RunSettings:
     similarity: float = DEFAULT_THRESHOLD
     tagger_weights: Path | None = None
 
+    def extraction_options(self) -> dict[str, Any]:
+        """The keyword arguments of ``extract_articles`` these settings give."""
+        return {
+            "max_analysed_chars": self.max_analysed_chars,
+            "extractor": self.extractor,
+            "tagger_weights": self.tagger_weights,
+        }
+
+
+WINDOW_ARTICLES = 32
+"""Articles extracted together (their paragraphs share the parser's batches)."""
+WINDOW_CHARS = 60_000
+"""A window holds articles up to about this many characters in all (about one parser
+batch); a longer article is extracted on its own."""
+
 
 def extract_documents(
     items: Iterable[RawDocument | InputError],
@@ -55,6 +73,11 @@ def extract_documents(
 ) -> Iterator[ArticleRecord | InputError]:
     """Extract every document, re-using the extraction of a story for its copies.
 
+    Consecutive articles to extract are taken in windows (``WINDOW_ARTICLES``,
+    ``WINDOW_CHARS``) and extracted together, which gives each the record it would get
+    alone, faster. A window is closed early before a document that depends on one in
+    it: a copy of its story, or the same text (which ``stored`` must then see stored).
+
     Args:
         items: Documents, and reader errors to pass through.
         nlp: The spaCy pipeline.
@@ -63,7 +86,9 @@ def extract_documents(
             clusters of stored stories); a new one when None.
         stored: Tells whether a text (by content hash) is stored already; such a text is
             not extracted again (an interrupted ingest resumes where it stopped) and its
-            record carries no statements, only where it was read from.
+            record carries no statements, only where it was read from. It is asked
+            after the records before are yielded, so it may answer from what the caller
+            stored of them.
 
     Yields:
         A record per document (its ``cluster`` set), or the ``InputError`` of an item
@@ -78,55 +103,148 @@ def extract_documents(
     # Stored first copies skipped by this run, in case a copy of theirs comes later: it is
     # then given the first copy's statements, as in a run that was never interrupted.
     skipped: OrderedDict[str, RawDocument] = OrderedDict()
+    window = _Window()
 
-    def extract(document: RawDocument) -> ArticleRecord:
-        return extract_article(
-            document,
-            nlp,
-            max_analysed_chars=settings.max_analysed_chars,
-            extractor=settings.extractor,
-            tagger_weights=settings.tagger_weights,
-        )
+    def remember(record: ArticleRecord) -> None:
+        stories[record.cluster or ""] = record
+        if len(stories) > REMEMBERED_STORIES:
+            stories.popitem(last=False)
+
+    def close_window() -> Iterator[ArticleRecord | InputError]:
+        results, extracted = window.extract(nlp, settings)
+        if index is not None:
+            for record in extracted:
+                remember(record)
+        yield from results
 
     for item in items:
         if isinstance(item, InputError):
-            yield item
+            window.add_ready(item)
             continue
         digest = content_hash(item.text)
+        if digest in window.digests:
+            yield from close_window()
         if stored is not None and stored(digest):
             if index is not None:
                 known = index.assign(digest, item.text)
-                if known.id not in stories and known.id not in skipped:
+                if not (known.id in stories or known.id in skipped or known.id in window.clusters):
                     skipped[known.id] = item
                     if len(skipped) > REMEMBERED_STORIES:
                         skipped.popitem(last=False)
-            yield already_stored(item, digest)
+            window.add_ready(already_stored(item, digest))
             continue
         cluster = index.assign(digest, item.text) if index is not None else None
+        if cluster is not None and cluster.id in window.clusters:
+            yield from close_window()
         first = stories.get(cluster.id) if cluster is not None else None
-        try:
-            if first is None and cluster is not None and cluster.id in skipped:
-                first = extract(skipped.pop(cluster.id))
-                first.cluster = cluster.id
-                stories[cluster.id] = first
-            if first is not None:
-                record = record_for_copy(first, item)
-                stories.move_to_end(first.cluster or "")
-            else:
-                record = extract(item)
-                record.cluster = cluster.id if cluster is not None else digest
-                if cluster is not None:
-                    stories[cluster.id] = record
-                    if len(stories) > REMEMBERED_STORIES:
-                        stories.popitem(last=False)
-        except Exception as exc:  # one article's failure must not stop the batch
-            yield InputError(
-                item.path,
-                "extraction_failed",
-                f"{item.path}: extraction failed ({type(exc).__name__}: {exc})",
+        if first is None and cluster is not None and cluster.id in skipped:
+            extracted = _extract_alone(
+                skipped.pop(cluster.id), nlp, settings, cluster.id, reported=item
             )
+            if isinstance(extracted, InputError):
+                window.add_ready(extracted)
+                continue
+            first = extracted
+            remember(first)
+        if first is not None:
+            try:
+                window.add_ready(record_for_copy(first, item))
+            except Exception as exc:  # one article's failure must not stop the batch
+                window.add_ready(_failure(item, exc))
+            stories.move_to_end(first.cluster or "")
             continue
-        yield record
+        window.add_pending(item, digest, cluster.id if cluster is not None else digest)
+        if window.full():
+            yield from close_window()
+    yield from close_window()
+
+
+def _extract_alone(
+    document: RawDocument,
+    nlp: Language,
+    settings: RunSettings,
+    cluster: str,
+    *,
+    reported: RawDocument | None = None,
+) -> ArticleRecord | InputError:
+    """Extract one document alone.
+
+    Returns:
+        The record, or when the extraction fails the ``InputError`` of ``reported``
+        (the document itself by default; a copy reports its stored first copy's).
+    """
+    try:
+        record = extract_articles([document], nlp, **settings.extraction_options())[0]
+    except Exception as exc:  # one article's failure must not stop the batch
+        return _failure(reported or document, exc)
+    record.cluster = cluster
+    return record
+
+
+def _failure(document: RawDocument, exc: Exception) -> InputError:
+    """The error reported for a document whose extraction raised ``exc``."""
+    return InputError(
+        document.path,
+        "extraction_failed",
+        f"{document.path}: extraction failed ({type(exc).__name__}: {exc})",
+    )
+
+
+class _Window:
+    """Consecutive documents of a run, in input order, waiting to be yielded.
+
+    It holds results ready already (errors, copies, stored texts) and the articles to
+    extract together.
+    """
+
+    def __init__(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
+        self.slots: list[ArticleRecord | InputError | int] = []
+        self.pending: list[tuple[RawDocument, str]] = []
+        self.digests: set[str] = set()
+        self.clusters: set[str] = set()
+        self.chars = 0
+
+    def add_ready(self, result: ArticleRecord | InputError) -> None:
+        self.slots.append(result)
+
+    def add_pending(self, document: RawDocument, digest: str, cluster: str) -> None:
+        self.slots.append(len(self.pending))
+        self.pending.append((document, cluster))
+        self.digests.add(digest)
+        self.clusters.add(cluster)
+        self.chars += len(document.text)
+
+    def full(self) -> bool:
+        return len(self.pending) >= WINDOW_ARTICLES or self.chars >= WINDOW_CHARS
+
+    def extract(
+        self, nlp: Language, settings: RunSettings
+    ) -> tuple[list[ArticleRecord | InputError], list[ArticleRecord]]:
+        """Extract the pending articles together and empty the window.
+
+        When the joint extraction fails, each article is extracted alone, so that only
+        the one that fails becomes an error.
+
+        Returns:
+            The window's results in input order, and the records just extracted.
+        """
+        documents = [document for document, _ in self.pending]
+        extracted: list[ArticleRecord | InputError]
+        try:
+            extracted = list(extract_articles(documents, nlp, **settings.extraction_options()))
+            for record, (_, cluster) in zip(extracted, self.pending, strict=True):
+                record.cluster = cluster  # type: ignore[union-attr]
+        except Exception:
+            extracted = [
+                _extract_alone(document, nlp, settings, cluster)
+                for document, cluster in self.pending
+            ]
+        results = [extracted[slot] if isinstance(slot, int) else slot for slot in self.slots]
+        self._clear()
+        return results, [r for r in extracted if isinstance(r, ArticleRecord)]
 
 
 def already_stored(document: RawDocument, digest: str) -> ArticleRecord:

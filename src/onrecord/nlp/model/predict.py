@@ -101,7 +101,30 @@ def tag_paragraphs(
     Returns:
         Label to sorted character spans into ``text``.
     """
-    spans: RoleSpans = {}
+    return tag_articles([(text, paragraphs, parsed)], weights_dir=weights_dir, groups=groups)[0]
+
+
+def tag_articles(
+    articles: Sequence[tuple[str, Sequence[tuple[int, int]], Sequence[Doc] | None]],
+    *,
+    weights_dir: Path = WEIGHTS_DIR,
+    groups: Sequence[str] | None = None,
+) -> list[RoleSpans]:
+    """Tag the paragraph spans of several texts in one stream of batches.
+
+    As ``tag_paragraphs`` for each ``(text, paragraphs, parsed)``; the paragraphs of all
+    texts go through each tagger together (full batches run faster), and the tags of a
+    paragraph do not depend on its batch.
+
+    Args:
+        articles: ``(text, paragraph spans, parsed docs of them or None)`` per text.
+        weights_dir: Directory holding the trained pipelines, or one pipeline directory.
+        groups: Label groups to run (default: all present).
+
+    Returns:
+        Label to sorted character spans, one mapping per text, in order.
+    """
+    results: list[RoleSpans] = [{} for _ in articles]
     if (weights_dir / "config.cfg").exists():
         pipelines = [weights_dir]  # a pipeline directory itself (e.g. a fresh model-best)
     else:
@@ -109,22 +132,36 @@ def tag_paragraphs(
         pipelines = [weights_dir / group for group in chosen]
     for pipeline in pipelines:
         nlp = load_tagger(str(pipeline))
+        docs: Iterable[Doc]
         if reads_syntax(nlp):
-            if parsed is None:
-                parsed = list(pipe_texts(load_pipeline(), (text[s:e] for s, e in paragraphs)))
+            parses = [
+                list(parsed)
+                if parsed is not None
+                else list(pipe_texts(load_pipeline(), (text[s:e] for s, e in paragraphs)))
+                for text, paragraphs, parsed in articles
+            ]
             # Copies in the main pipeline's vocabulary, whose entries for these words exist
             # already (4-5x faster than in the tagger's, which would also grow without end).
-            vocab = parsed[0].vocab if parsed else nlp.vocab
+            first = next((piece[0] for piece in parses if piece), None)
+            vocab = first.vocab if first is not None else nlp.vocab
             for label in nlp.get_pipe("ner").labels:  # type: ignore[attr-defined]
                 vocab.strings.add(label)
-            docs = pipe_docs(nlp, (parsed_copy(vocab, doc) for doc in parsed))
+            docs = pipe_docs(nlp, (parsed_copy(vocab, doc) for piece in parses for doc in piece))
         else:
-            docs = pipe_texts(nlp, (text[start:end] for start, end in paragraphs))
-        for (offset, _), doc in zip(paragraphs, docs, strict=True):
+            docs = pipe_texts(
+                nlp, (text[s:e] for text, paragraphs, _ in articles for s, e in paragraphs)
+            )
+        owners = (
+            (spans, offset)
+            for spans, (_, paragraphs, _) in zip(results, articles, strict=True)
+            for offset, _ in paragraphs
+        )
+        for (spans, offset), doc in zip(owners, docs, strict=True):
             for ent in doc.ents:
                 spans.setdefault(ent.label_, []).append(
                     (offset + ent.start_char, offset + ent.end_char)
                 )
-    for label in spans:
-        spans[label].sort()
-    return spans
+    for spans in results:
+        for label in spans:
+            spans[label].sort()
+    return results
