@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +64,9 @@ def test_windows_give_the_records_of_one_by_one(
         return real(docs, *args, **kwargs)
 
     monkeypatch.setattr(run_module, "extract_articles", counting)
-    monkeypatch.setattr(run_module, "WINDOW_ARTICLES", 3)
     docs = documents()
-    records = list(extract_documents(docs, nlp, RunSettings(deduplicate=False)))
+    settings = RunSettings(deduplicate=False, window_articles=3)
+    records = list(extract_documents(docs, nlp, settings))
     assert sizes == [3, 3, 2]
     alone = [extract_article(doc, nlp) for doc in docs]
     assert [as_dict(r) for r in records] == [as_dict(r) for r in alone]
@@ -126,3 +127,17 @@ def test_the_same_text_again_is_seen_stored_once_the_first_is_yielded(nlp: Langu
     first, again = results
     assert first.quotes and "already_stored" not in first.metadata
     assert again.metadata.get("already_stored") is True and not again.quotes
+
+
+def test_a_window_of_one_yields_each_record_before_reading_the_next(nlp: Language) -> None:
+    read: list[str] = []
+
+    def slow_input() -> Iterator[RawDocument]:
+        for i, text in enumerate(INVENTED[:3]):
+            read.append(f"{i}.txt")
+            yield RawDocument(path=f"{i}.txt", text=text)
+
+    records = extract_documents(slow_input(), nlp, RunSettings(window_articles=1))
+    first = next(records)
+    assert first.path == "0.txt" and read == ["0.txt"]
+    assert [r.path for r in records] == ["1.txt", "2.txt"]

@@ -29,6 +29,13 @@ REMEMBERED_STORIES = 20_000
 """Extractions kept for re-use by later copies; older stories are extracted again."""
 
 
+WINDOW_ARTICLES = 32
+"""Articles extracted together (their paragraphs share the parser's batches)."""
+WINDOW_CHARS = 60_000
+"""A window holds articles up to about this many characters in all (about one parser
+batch); a longer article is extracted on its own."""
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """Options of an extraction run.
@@ -39,6 +46,9 @@ class RunSettings:
         deduplicate: Find syndicated copies and extract each story once.
         similarity: Estimated Jaccard similarity from which texts are one story.
         tagger_weights: Another trained tagger to use.
+        window_articles: Consecutive articles extracted together at most; 1 extracts
+            each as soon as it is read (for inputs that arrive slowly, such as fetched
+            pages, where waiting for a window would only delay the records).
     """
 
     max_analysed_chars: int = DEFAULT_MAX_ANALYSED_CHARS
@@ -46,6 +56,7 @@ class RunSettings:
     deduplicate: bool = True
     similarity: float = DEFAULT_THRESHOLD
     tagger_weights: Path | None = None
+    window_articles: int = WINDOW_ARTICLES
 
     def extraction_options(self) -> dict[str, Any]:
         """The keyword arguments of ``extract_articles`` these settings give."""
@@ -54,13 +65,6 @@ class RunSettings:
             "extractor": self.extractor,
             "tagger_weights": self.tagger_weights,
         }
-
-
-WINDOW_ARTICLES = 32
-"""Articles extracted together (their paragraphs share the parser's batches)."""
-WINDOW_CHARS = 60_000
-"""A window holds articles up to about this many characters in all (about one parser
-batch); a longer article is extracted on its own."""
 
 
 def extract_documents(
@@ -103,7 +107,7 @@ def extract_documents(
     # Stored first copies skipped by this run, in case a copy of theirs comes later: it is
     # then given the first copy's statements, as in a run that was never interrupted.
     skipped: OrderedDict[str, RawDocument] = OrderedDict()
-    window = _Window()
+    window = _Window(settings.window_articles)
 
     def remember(record: ArticleRecord) -> None:
         stories[record.cluster or ""] = record
@@ -197,7 +201,8 @@ class _Window:
     extract together.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, articles: int = WINDOW_ARTICLES) -> None:
+        self.articles = articles
         self._clear()
 
     def _clear(self) -> None:
@@ -218,7 +223,7 @@ class _Window:
         self.chars += len(document.text)
 
     def full(self) -> bool:
-        return len(self.pending) >= WINDOW_ARTICLES or self.chars >= WINDOW_CHARS
+        return len(self.pending) >= self.articles or self.chars >= WINDOW_CHARS
 
     def extract(
         self, nlp: Language, settings: RunSettings

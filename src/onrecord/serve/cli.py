@@ -32,7 +32,7 @@ from onrecord.ingest.sources import ReadSettings, iter_documents, iter_url_docum
 from onrecord.models import ArticleRecord, RawDocument, span_text
 from onrecord.nlp.parse import ModelNotInstalledError, load_pipeline
 from onrecord.nlp.pipeline import DEFAULT_MAX_ANALYSED_CHARS
-from onrecord.nlp.run import RunSettings, extract_documents
+from onrecord.nlp.run import WINDOW_ARTICLES, RunSettings, extract_documents
 
 app = typer.Typer(
     name="onrecord",
@@ -123,6 +123,7 @@ def _extract_all(
     index: SyndicationIndex | None = None,
     stored: Callable[[str], bool] | None = None,
     tagger_weights: Path | None = None,
+    window_articles: int = WINDOW_ARTICLES,
 ) -> Iterator[ArticleRecord]:
     """Read (paths, or documents already being read), extract and yield records.
 
@@ -142,6 +143,7 @@ def _extract_all(
         deduplicate=deduplicate,
         similarity=similarity,
         tagger_weights=tagger_weights,
+        window_articles=window_articles,
     )
     with _progress(description) as progress:
         task = progress.add_task(description, total=None, name="")
@@ -457,6 +459,7 @@ def fetch(
         return _extract_all(
             documents, failures, "fetching", max_chars, _chosen(extractor), None, dedup,
             similarity, index, stored,
+            window_articles=1,  # pages arrive at the network's pace: extract each at once
         )  # fmt: skip
 
     if db is None:
