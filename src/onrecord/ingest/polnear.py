@@ -204,14 +204,28 @@ def select_annotation_files(gold_dir: Path) -> dict[str, Path]:
     Returns:
         Article name (the text file's stem) to its chosen annotation file.
     """
-    chosen: dict[str, tuple[str, Path]] = {}
+    return {article: paths[0] for article, paths in annotation_files(gold_dir).items()}
+
+
+def annotation_files(gold_dir: Path) -> dict[str, list[Path]]:
+    """Every ``.ann`` file of each article, in the order of their annotator ids.
+
+    Args:
+        gold_dir: A directory in PolNeAR layout (``text/`` and ``attributions/``).
+
+    Returns:
+        Article name (the text file's stem) to its annotation files, lowest id first.
+
+    Raises:
+        ValueError: If a file is not named ``<article>_<annotator>.ann``.
+    """
+    found: dict[str, list[tuple[str, Path]]] = {}
     for ann_path in sorted((gold_dir / "attributions").glob("*.ann")):
         article, _, annotator = ann_path.stem.rpartition("_")
         if not article:
             raise ValueError(f"{ann_path}: name is not <article>_<annotator>.ann")
-        if article not in chosen or annotator < chosen[article][0]:
-            chosen[article] = (annotator, ann_path)
-    return {article: path for article, (_, path) in sorted(chosen.items())}
+        found.setdefault(article, []).append((annotator, ann_path))
+    return {article: [p for _, p in sorted(paths)] for article, paths in sorted(found.items())}
 
 
 # --------------------------------------------------------------------------- quote types

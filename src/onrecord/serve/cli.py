@@ -873,6 +873,50 @@ def eval_polnear(
     failures.exit()
 
 
+@eval_app.command("agreement")
+def eval_agreement(
+    directories: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Annotated splits in PolNeAR layout, or a folder holding them (the "
+            "PolNeAR folder with dev/ and train/)."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score PolNeAR's annotators against each other: the human ceiling of `eval polnear`.
+
+    On every article more than one annotator marked, each further annotator's
+    attributions are scored against the first one's (the lowest id, the gold of `eval
+    polnear`) with the same scorer.
+    """
+    from onrecord.eval.agreement import annotator_agreement
+
+    splits: list[Path] = []
+    for directory in directories:
+        if (directory / "attributions").is_dir():
+            splits.append(directory)
+        else:
+            inside = sorted(p for p in directory.glob("*") if (p / "attributions").is_dir())
+            if not inside:
+                _require_split(directory)  # says what is missing, exits
+            splits.extend(inside)
+    try:
+        agreement = annotator_agreement(splits)
+    except ValueError as exc:
+        _usage_error(exc)
+    if as_json:
+        data = {"articles": agreement.articles, "pairs": agreement.pairs}
+        sys.stdout.write(json.dumps({**data, **agreement.scores.to_dict()}, indent=2) + "\n")
+        return
+    sys.stdout.write(
+        f"{agreement.articles} articles marked by more than one annotator "
+        f"({', '.join(str(s) for s in splits)}): {agreement.pairs} pairs, each further "
+        "annotator scored against the first\n\n"
+    )
+    sys.stdout.write(agreement.scores.format_table() + "\n")
+
+
 @eval_app.command("identity")
 def eval_identity(
     corpus: Annotated[
