@@ -532,6 +532,23 @@ def test_according_to_in_the_middle(nlp: Language) -> None:
     )
 
 
+def test_according_to_whose_statement_is_parsed_as_an_apposition(nlp: Language) -> None:
+    # spaCy parses "the plan reeks of ..." as an apposition of "Tim Marsh" ("reeks" a noun).
+    record = extract(
+        nlp,
+        "The council approved the budget on Monday. According to local radio host Tim "
+        "Marsh, the plan reeks of “panic” and haste.",
+    )
+    assert_quote(
+        record,
+        "reeks",
+        ["the plan reeks of “panic” and haste"],
+        ["According to"],
+        ["local radio host Tim Marsh"],
+        "mixed",
+    )
+
+
 @pytest.mark.parametrize("dash", ["—", "–", "―"])
 def test_dash_attribution_at_paragraph_end(nlp: Language, dash: str) -> None:
     record = extract(nlp, f"“The harbour is our future.” {dash} Senator Jane Roe")

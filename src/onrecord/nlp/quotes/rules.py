@@ -331,12 +331,22 @@ class QuoteRules:
         phrase = {according.i, to.i} | {t.i for t in source_head.subtree}
         rest = [t for t in sentence if t.i not in phrase]
         fragments = self._fragments(paragraph, rest)
+        source = self._source_spans(paragraph, source_head)
+        if not fragments and according.i <= sentence.start + 1:
+            # "According to host Rush Limbaugh, the move reeks of ...", the statement parsed
+            # as an apposition of the source: it is what follows the source's last comma.
+            commas = [t for t in source_head.subtree if t.text == "," and t.i > source_head.i]
+            if commas:
+                cut = commas[-1].i
+                fragments = self._fragments(paragraph, [t for t in sentence if t.i > cut])
+                named = [t for t in source_head.subtree if t.i < cut]
+                source = [paragraph.char_span(named[0].i, named[-1].i + 1)]
         if not fragments:
             return None
         return Attribution(
             content=fragments,
             cue=[paragraph.char_span(according.i, to.i + 1)],
-            source=self._source_spans(paragraph, source_head),
+            source=source,
             confidence=0.75,
             rule="according_to",
             source_token=source_head,
