@@ -237,9 +237,10 @@ class _Window:
             The window's results in input order, and the records just extracted.
         """
         documents = [document for document, _ in self.pending]
-        extracted: list[ArticleRecord | InputError]
+        extracted: list[ArticleRecord | InputError] = []
         try:
-            extracted = list(extract_articles(documents, nlp, **settings.extraction_options()))
+            if documents:
+                extracted = list(extract_articles(documents, nlp, **settings.extraction_options()))
             for record, (_, cluster) in zip(extracted, self.pending, strict=True):
                 record.cluster = cluster  # type: ignore[union-attr]
         except Exception:
