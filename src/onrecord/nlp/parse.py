@@ -76,17 +76,23 @@ def load_pipeline(name: str | None = None) -> Language:
     return install_token_attributes(nlp)
 
 
-GLUED_QUOTATION_INFIXES = (r'(?<=[A-Za-z]):(?=["“])', r'(?<=:)["“](?=[A-Za-z])')
-"""A colon and an opening quotation mark written against the words around them, as in
-scraped text ('Hillary Rodham Clinton:"We learned ...'), are tokens of their own."""
+GLUED_QUOTATION_INFIXES = (
+    r'(?<=[A-Za-z0-9])[,.!?:;](?=["“”])',
+    r'(?<=[,.!?:;])["“”](?=[A-Za-z])',
+)
+"""Punctuation and a double quotation mark written against the words around them, as in
+scraped text ('Hillary Rodham Clinton:"We learned ...', 'Roe said,“We go,”he added',
+'It works.”The mayor ...'), are tokens of their own."""
 
 
 def split_glued_quotations(nlp: Language) -> None:
     """Make the tokenizer split ``Name:"Word`` into ``Name`` ``:`` ``"`` ``Word``.
 
-    spaCy's English infixes split a colon between two letters but not before a quotation
-    mark, so the name, the colon, the mark and the first quoted word stay one token: the
-    parser sees a noun and the NER cuts the name short ("Hillary Rodham").
+    spaCy's English infixes split a colon or a comma between two letters but not before
+    or after a quotation mark, so in text with the spaces lost the name, the colon, the
+    mark and the first quoted word stay one token: the parser sees a noun where "said,"
+    or a name was ("said,“We" is no verb) and the NER cuts the name short ("Hillary
+    Rodham"). Only double marks count: a single one after a letter is an apostrophe.
     """
     tokenizer: Any = nlp.tokenizer
     current = tokenizer.infix_finditer.__self__.pattern  # the pipeline's own infixes
