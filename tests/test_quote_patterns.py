@@ -532,6 +532,23 @@ def test_according_to_in_the_middle(nlp: Language) -> None:
     )
 
 
+def test_a_whole_quotation_ends_at_its_closing_mark(nlp: Language) -> None:
+    # The tagger's content runs on to the end of the sentence; the quotation does not.
+    record = extract(
+        nlp,
+        "The council met on Monday. Mayor Ann Roe said, “We will rebuild the harbour,” "
+        "and she left.",
+    )
+    assert_quote(
+        record,
+        "rebuild",
+        ["“We will rebuild the harbour,”"],
+        ["said"],
+        ["Mayor Ann Roe"],
+        "direct",
+    )
+
+
 def test_according_to_whose_statement_is_parsed_as_an_apposition(nlp: Language) -> None:
     # spaCy parses "the plan reeks of ..." as an apposition of "Tim Marsh" ("reeks" a noun).
     record = extract(

@@ -662,6 +662,16 @@ class QuoteRules:
                 end = region.end
         return (start, end)
 
+    def _region_exactly(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` holds exactly the words of one closed quotation."""
+        region = self._region_containing((start, end))
+        return (
+            region is not None
+            and region.closed
+            and alnum_positions(self.text, [(start, end)])
+            == alnum_positions(self.text, [(region.start, region.end)])
+        )
+
     def _region_containing(self, span: Span) -> QuotedRegion | None:
         letters = alnum_positions(self.text, [span])
         if not letters:
@@ -844,6 +854,8 @@ class QuoteRules:
                 start = t_start
             if not (start <= t_start < end < t_end):
                 continue
+            if self._region_exactly(start, end):
+                continue  # a whole quotation: the closing mark ends it
             if roles.furthest_end(t_end - 1) > end or "\n" in self.text[end:t_end]:
                 continue  # a cue or source inside the extension, or a paragraph break
             located = self._tokens_at((end, t_end))
