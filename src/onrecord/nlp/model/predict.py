@@ -130,16 +130,18 @@ def tag_articles(
     else:
         chosen = groups if groups is not None else available_groups(weights_dir)
         pipelines = [weights_dir / group for group in chosen]
+    parses: list[list[Doc]] | None = None  # parsed once, for every tagger that reads it
     for pipeline in pipelines:
         nlp = load_tagger(str(pipeline))
         docs: Iterable[Doc]
         if reads_syntax(nlp):
-            parses = [
-                list(parsed)
-                if parsed is not None
-                else list(pipe_texts(load_pipeline(), (text[s:e] for s, e in paragraphs)))
-                for text, paragraphs, parsed in articles
-            ]
+            if parses is None:
+                parses = [
+                    list(parsed)
+                    if parsed is not None
+                    else list(pipe_texts(load_pipeline(), (text[s:e] for s, e in paragraphs)))
+                    for text, paragraphs, parsed in articles
+                ]
             # Copies in the main pipeline's vocabulary, whose entries for these words exist
             # already (4-5x faster than in the tagger's, which would also grow without end).
             first = next((piece[0] for piece in parses if piece), None)
