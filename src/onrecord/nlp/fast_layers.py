@@ -30,6 +30,7 @@ Loading pipelines stays with ``nlp.parse`` and ``nlp.model.predict``.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,8 +45,11 @@ from thinc.layers.maxout import forward as thinc_maxout_forward
 
 FAST_MARK = "onrecord_fast_forward"
 """Attribute set on a layer whose forward has been replaced."""
-MAX_MEMO_ROWS = 50_000
-"""Distinct feature rows remembered per encoder (384 bytes each at width 96)."""
+FAST_LAYERS_SETTING = "ONRECORD_FAST_LAYERS"
+"""Set to 0 to leave thinc's forwards in place (for comparisons)."""
+MAX_MEMO_ROWS = int(os.environ.get("ONRECORD_EMBEDDING_MEMO_ROWS", "50000"))
+"""Distinct feature rows remembered per encoder, about 440 bytes each (0: none remembered;
+a setting)."""
 ROW_SPREAD = numpy.uint64(0x9E3779B97F4A7C15)
 """Odd multiplier that mixes a row's feature values into one key."""
 PER_TOKEN_LAYERS = frozenset({"ints-getitem", "hashembed", "maxout", "layernorm", "dropout"})
@@ -175,7 +179,7 @@ def embedding_forward(model: Model[Any, Any], docs: Any, is_train: bool) -> tupl
     memo = _memo_for(model)
     with memo.lock:
         keys, inverse = numpy.unique(_row_keys(rows), return_inverse=True)
-        if len(keys) > MAX_MEMO_ROWS:
+        if len(keys) > MAX_MEMO_ROWS:  # also when the memo is off (0)
             return thinc_chain_forward(model, docs, is_train)
         if len(memo.positions) + len(keys) > MAX_MEMO_ROWS:
             memo.clear()
@@ -239,8 +243,11 @@ def speed_up_inference(nlp: Language) -> Language:
         nlp: A loaded pipeline.
 
     Returns:
-        The same pipeline, changed in place.
+        The same pipeline, changed in place (left as it is when ``$ONRECORD_FAST_LAYERS``
+        is 0).
     """
+    if os.environ.get(FAST_LAYERS_SETTING, "1") == "0":
+        return nlp
     for _, component in nlp.components:
         model = getattr(component, "model", None)
         if not isinstance(model, Model):
