@@ -169,3 +169,11 @@ def _embedded(model: Model[Any, Any], docs: list[Doc]) -> Any:
     """The input of the encoder's first maxout: the concatenated hash embeddings."""
     rows = numpy.concatenate(model.layers[0].layers[0].predict(docs))
     return model.layers[0].layers[2].layers[0].predict(rows)
+
+
+def test_the_setting_turns_the_faster_forwards_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(fast_layers.FAST_LAYERS_SETTING, "0")
+    untouched = speed_up_inference(_plain(DEFAULT_MODEL))
+    assert not any(
+        layer.attrs.get(FAST_MARK) for layer in untouched.get_pipe("tok2vec").model.walk()
+    )
