@@ -177,3 +177,11 @@ def test_the_setting_turns_the_faster_forwards_off(monkeypatch: pytest.MonkeyPat
     assert not any(
         layer.attrs.get(FAST_MARK) for layer in untouched.get_pipe("tok2vec").model.walk()
     )
+
+
+def test_only_the_most_recent_layers_are_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast_layers, "MAX_REMEMBERED_LAYERS", 2)
+    table: dict[int, str] = {}
+    for key in (1, 2, 1, 3):
+        fast_layers._remember(table, key, f"v{key}")
+    assert table == {1: "v1", 3: "v3"}  # 2 was the oldest once 1 was used again

@@ -54,8 +54,20 @@ ROW_SPREAD = numpy.uint64(0x9E3779B97F4A7C15)
 """Odd multiplier that mixes a row's feature values into one key."""
 PER_TOKEN_LAYERS = frozenset({"ints-getitem", "hashembed", "maxout", "layernorm", "dropout"})
 """Layers that map each token's row on its own: the embedding stage may hold only these."""
+MAX_REMEMBERED_LAYERS = 64
+"""Layers whose reordered weights (and encoders whose memo) are kept: the most recent,
+so that a process that loads pipelines again and again does not keep every old one's."""
 _PIECE_MAJOR: dict[int, tuple[Any, Any, Any]] = {}
 """Layer id to ``(W, W piece-major, b piece-major)`` for a maxout layer."""
+
+
+def _remember(table: dict[int, Any], key: int, value: Any) -> None:
+    """Store ``value``, forgetting the oldest entries past ``MAX_REMEMBERED_LAYERS``."""
+    table.pop(key, None)
+    table[key] = value
+    while len(table) > MAX_REMEMBERED_LAYERS:
+        del table[next(iter(table))]
+
 
 Forward = Callable[[Model[Any, Any], Any, bool], tuple[Any, Callable[..., Any]]]
 
@@ -76,7 +88,7 @@ def _piece_major(model: Model[Any, Any]) -> tuple[Any, Any]:
         bias_by_out: Any = model.get_param("b")
         bias = numpy.ascontiguousarray(bias_by_out.T.reshape(n_pieces * n_out))
         cached = (weights, reordered, bias)
-        _PIECE_MAJOR[model.id] = cached
+        _remember(_PIECE_MAJOR, model.id, cached)
     return cached[1], cached[2]
 
 
@@ -150,7 +162,7 @@ def _memo_for(model: Model[Any, Any]) -> EmbeddingMemo:
         or any(old is not new for old, new in zip(memo.weights, weights, strict=True))
     ):
         memo = EmbeddingMemo(weights)
-        _MEMOS[model.id] = memo
+        _remember(_MEMOS, model.id, memo)
     return memo
 
 
