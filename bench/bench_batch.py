@@ -12,7 +12,9 @@ the scaling efficiency (speed-up / workers). Each run pays about 1.3 s once (sta
 worker, loading the pipeline and the tagger) whatever the number of workers; 800
 articles (about 30 s with two workers) keep that one-off cost from deciding the
 efficiency (400 did before the encoders became faster: 1.80x at 400, 1.82x at 800 in
-the same conditions).
+the same conditions). With ``--engine ray`` one local Ray instance is started before
+both runs and stopped after them, untimed, as when jobs go to an existing cluster (the
+README's way to run on Ray); the actors' start is timed.
 
 ``--articles 0`` skips it. Memory: ``--rss-articles`` synthetic articles (bench_suite's generator) run by one
 worker in shards of 50; each shard's marker records the worker's peak RSS when it
@@ -24,10 +26,12 @@ Prints figures; it is not a test.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from onrecord.batch.run import ShardSummary, run_batch
@@ -73,20 +77,40 @@ def scaling(folder: Path | None, articles: int, shard_size: int, engine: str) ->
             f"shards of {shard_size}, from {folder or 'synthetic text'}"
         )
         times = {}
-        for workers in (1, 2):
-            seconds, summaries = _run(
-                inputs, Path(tmp) / f"out{workers}", workers, shard_size, engine
-            )
-            times[workers] = seconds
-            rss = max(s.peak_rss_mb for s in summaries)
-            busy = sum(s.seconds for s in summaries)
-            print(
-                f"  {workers} worker(s): {seconds:6.1f} s wall, {len(paths) / seconds:5.1f} "
-                f"articles/s, {words / seconds:7,.0f} words/s; shard time {busy:.1f} s; "
-                f"peak RSS per worker {rss:.0f} MB"
-            )
+        cluster = _start_ray() if engine == "ray" else contextlib.nullcontext()
+        with cluster:
+            for workers in (1, 2):
+                times[workers] = _time_workers(
+                    inputs, Path(tmp), workers, shard_size, engine, words
+                )
         speedup = times[1] / times[2]
         print(f"  2 workers vs 1: {speedup:.2f}x, scaling efficiency {100 * speedup / 2:.0f}%")
+
+
+@contextlib.contextmanager
+def _start_ray() -> Iterator[None]:
+    """One local Ray instance for both runs, as on an existing cluster (not timed)."""
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+def _time_workers(
+    inputs: list[str], tmp: Path, workers: int, shard_size: int, engine: str, words: int
+) -> float:
+    seconds, summaries = _run(inputs, tmp / f"out{workers}", workers, shard_size, engine)
+    rss = max(s.peak_rss_mb for s in summaries)
+    busy = sum(s.seconds for s in summaries)
+    print(
+        f"  {workers} worker(s): {seconds:6.1f} s wall, {len(inputs) / seconds:5.1f} "
+        f"articles/s, {words / seconds:7,.0f} words/s; shard time {busy:.1f} s; "
+        f"peak RSS per worker {rss:.0f} MB"
+    )
+    return seconds
 
 
 def memory(articles: int, engine: str) -> None:
