@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy
@@ -14,7 +15,7 @@ from spacy.tokens import Doc
 from thinc.api import Model
 
 from onrecord.nlp import fast_layers
-from onrecord.nlp.fast_layers import FAST_MARK, is_embedding_stage, speed_up_inference
+from onrecord.nlp.fast_layers import is_embedding_stage, is_sped_up, speed_up_inference
 from onrecord.nlp.model.predict import WEIGHTS_DIR
 from onrecord.nlp.parse import DEFAULT_MODEL
 
@@ -64,13 +65,11 @@ def test_every_encoder_layer_gets_a_faster_forward(pipelines: tuple[Language, La
     plain, fast = pipelines
     for encoder in _encoders(fast):
         stages = [layer for layer in encoder.walk() if is_embedding_stage(layer)]
-        assert len(stages) == 1 and stages[0].attrs.get(FAST_MARK)
+        assert len(stages) == 1 and is_sped_up(stages[0])
         assert all(
-            layer.attrs.get(FAST_MARK)
-            for layer in encoder.walk()
-            if layer.name in ("maxout", "layernorm")
+            is_sped_up(layer) for layer in encoder.walk() if layer.name in ("maxout", "layernorm")
         )
-    assert not any(layer.attrs.get(FAST_MARK) for layer in plain.get_pipe("tok2vec").model.walk())
+    assert not any(is_sped_up(layer) for layer in plain.get_pipe("tok2vec").model.walk())
 
 
 def test_encoders_give_the_same_floats_as_thinc(pipelines: tuple[Language, Language]) -> None:
@@ -174,9 +173,7 @@ def _embedded(model: Model[Any, Any], docs: list[Doc]) -> Any:
 def test_the_setting_turns_the_faster_forwards_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(fast_layers.FAST_LAYERS_SETTING, "0")
     untouched = speed_up_inference(_plain(DEFAULT_MODEL))
-    assert not any(
-        layer.attrs.get(FAST_MARK) for layer in untouched.get_pipe("tok2vec").model.walk()
-    )
+    assert not any(is_sped_up(layer) for layer in untouched.get_pipe("tok2vec").model.walk())
 
 
 def test_only_the_most_recent_layers_are_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,3 +182,13 @@ def test_only_the_most_recent_layers_are_remembered(monkeypatch: pytest.MonkeyPa
     for key in (1, 2, 1, 3):
         fast_layers._remember(table, key, f"v{key}")
     assert table == {1: "v1", 3: "v3"}  # 2 was the oldest once 1 was used again
+
+
+def test_a_saved_and_reloaded_pipeline_is_sped_up_again(tmp_path: Path) -> None:
+    fast = speed_up_inference(_plain(DEFAULT_MODEL))
+    fast.to_disk(tmp_path / "saved")  # nothing of this module's is saved with it
+    again = _plain(str(tmp_path / "saved"))
+    encoder = again.get_pipe("tok2vec").model
+    assert not any(is_sped_up(layer) for layer in encoder.walk())
+    speed_up_inference(again)
+    assert is_sped_up(encoder.layers[0])

@@ -43,8 +43,6 @@ from thinc.layers.chain import forward as thinc_chain_forward
 from thinc.layers.layernorm import forward as thinc_layernorm_forward
 from thinc.layers.maxout import forward as thinc_maxout_forward
 
-FAST_MARK = "onrecord_fast_forward"
-"""Attribute set on a layer whose forward has been replaced."""
 FAST_LAYERS_SETTING = "ONRECORD_FAST_LAYERS"
 """Set to 0 to leave thinc's forwards in place (for comparisons)."""
 MAX_MEMO_ROWS = int(os.environ.get("ONRECORD_EMBEDDING_MEMO_ROWS", "50000"))
@@ -244,6 +242,15 @@ def is_embedding_stage(layer: Model[Any, Any]) -> bool:
 FORWARDS: dict[str, Forward] = {"maxout": maxout_forward, "layernorm": layernorm_forward}
 
 
+def is_sped_up(layer: Model[Any, Any]) -> bool:
+    """Whether a layer runs one of this module's forwards.
+
+    Told by the forward itself, not by a mark in ``attrs``: those are saved with a
+    pipeline, and a pipeline saved and loaded again has thinc's forwards.
+    """
+    return layer._func in (embedding_forward, maxout_forward, layernorm_forward)
+
+
 def speed_up_inference(nlp: Language) -> Language:
     """Give a pipeline's embedding stages, ``maxout`` and ``layernorm`` layers faster forwards.
 
@@ -266,10 +273,7 @@ def speed_up_inference(nlp: Language) -> Language:
             continue
         for layer in model.walk():
             forward = embedding_forward if is_embedding_stage(layer) else FORWARDS.get(layer.name)
-            if forward is None or layer.attrs.get(FAST_MARK):
-                continue
-            if type(layer.ops).__name__ != "NumpyOps":
+            if forward is None or is_sped_up(layer) or type(layer.ops).__name__ != "NumpyOps":
                 continue
             layer._func = forward
-            layer.attrs[FAST_MARK] = True
     return nlp
