@@ -203,11 +203,9 @@ def embedding_forward(model: Model[Any, Any], docs: Any, is_train: bool) -> tupl
             new_rows = rows[first[missing]]
             new_vectors = _embed_rows(model, new_rows)
             start = len(memo.positions)
-            if memo.vectors is None or memo.vectors.shape[1] != new_vectors.shape[1]:
+            if memo.vectors is None:  # a memo serves one model: its widths never change
                 memo.rows = numpy.empty((MAX_MEMO_ROWS, rows.shape[1]), rows.dtype)
                 memo.vectors = numpy.empty((MAX_MEMO_ROWS, new_vectors.shape[1]), "float32")
-            if memo.rows.shape[1] != rows.shape[1]:
-                return thinc_chain_forward(model, docs, is_train)
             end = start + len(missing)
             memo.rows[start:end] = new_rows
             memo.vectors[start:end] = new_vectors

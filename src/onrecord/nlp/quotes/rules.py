@@ -664,12 +664,14 @@ class QuoteRules:
 
     def _region_exactly(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` holds exactly the words of one closed quotation."""
-        region = self._region_containing((start, end))
+        letters = alnum_positions(self.text, [(start, end)])
+        if not letters:
+            return False
+        region = self._region_before(min(letters))  # the only one that may hold them
         return (
             region is not None
             and region.closed
-            and alnum_positions(self.text, [(start, end)])
-            == alnum_positions(self.text, [(region.start, region.end)])
+            and letters == alnum_positions(self.text, [(region.start, region.end)])
         )
 
     def _region_containing(self, span: Span) -> QuotedRegion | None:
