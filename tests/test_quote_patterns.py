@@ -271,6 +271,22 @@ def test_asked_participle_is_not_a_cue(nlp: Language) -> None:
     assert len(record.quotes) == 1
 
 
+@pytest.mark.parametrize("opening", ["That said,", "That being said,", "Having said that,"])
+def test_that_said_is_a_connective_not_a_cue(nlp: Language, opening: str) -> None:
+    record = extract(
+        nlp, f"{opening} the agency says that the southern border remains the main entry point."
+    )
+    assert_quote(
+        record,
+        "southern border",
+        ["that the southern border remains the main entry point"],
+        ["says"],
+        ["the agency"],
+        "indirect",
+    )
+    assert len(record.quotes) == 1
+
+
 @pytest.mark.parametrize("mark", ["?", "!"])
 def test_question_before_frame_then_continuation(nlp: Language, mark: str) -> None:
     record = extract(

@@ -34,6 +34,11 @@ from onrecord.nlp.quotes.cues import (
 KEPT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "EVENT")
 _ROLE_STOP_DEPS = ("det", "poss", "punct", "case", "predet")
 _MAX_ROLE_TOKENS = 9
+_INITIAL = re.compile(r"[A-Z]\.")
+_SURNAME_PARTICLES = frozenset(
+    {"van", "von", "de", "da", "del", "della", "di", "la", "le", "al", "el"}
+)
+"""Words that open a surname ("Van Voorhis") though some are first names too."""
 _HEADLINE_VERBS = frozenset({"says", "sees", "vows", "warns", "calls", "slams", "urges", "tells"})
 _HONORIFICS = HONORIFICS_MALE | HONORIFICS_FEMALE | {"dr.", "dr", "prof.", "prof"}
 
@@ -310,19 +315,22 @@ class ArticleEntities:
             surname = _key(_surname_of(words))
             candidates = distinct[surname]
             if len(words) > 1:
-                key = " ".join(words).lower()
-                canonical = " ".join(words)
-                longer = [
-                    w for w in candidates if len(w) > len(words) and w[-len(words) :] == words
+                # The fullest form of the name: "Barack Hussein Obama" for "Barack Obama"
+                # too, but "Hillary Clinton" for "Crooked Hillary Clinton" (a nickname's
+                # word before the first name is no part of it).
+                forms = [words] + [
+                    w
+                    for w in candidates
+                    if (len(w) > len(words) and w[-len(words) :] == words)
+                    or (len(w) < len(words) and words[-len(w) :] == w)
                 ]
-                if longer:
-                    best = max(longer, key=len)
-                    key, canonical = " ".join(best).lower(), " ".join(best)
+                best = max(forms, key=_name_form_rank)
+                key, canonical = " ".join(best).lower(), " ".join(best)
             else:
                 firsts = {w[0].lower() for w in candidates}
                 generations = {bool(_JUNIOR.fullmatch(w[-1])) for w in candidates}
                 if len(firsts) == 1 and len(generations) == 1:
-                    best = max(candidates, key=len)
+                    best = max(candidates, key=_name_form_rank)
                     key, canonical = " ".join(best).lower(), " ".join(best)
                 elif candidates:
                     # Several people share the surname ("Clinton"): pick one of them.
@@ -405,7 +413,7 @@ class ArticleEntities:
         kept: list[Token] = []
         expected = stop - 1
         for token in sorted(tokens, key=lambda t: t.i, reverse=True):
-            if token.i != expected or token.is_punct:
+            if token.i != expected or (token.is_punct and not _joins_words(token)):
                 break
             kept.insert(0, token)
             expected -= 1
@@ -415,14 +423,17 @@ class ArticleEntities:
         self, paragraph: ParsedParagraph, tokens: list[Token], possessor_of: Token | None = None
     ) -> str | None:
         tokens = sorted(tokens, key=lambda t: t.i)
+        ages = [i for i, token in enumerate(tokens) if _ends_an_age(token)]
+        if ages:
+            tokens = tokens[ages[-1] + 1 :]  # "the 68-year-old", "about 68-year-old": no role
         while tokens and (
             tokens[0].dep_ in _ROLE_STOP_DEPS
             or tokens[0].is_punct
             or tokens[0].lower_ in _HONORIFICS
         ):
             tokens.pop(0)
-        while tokens and tokens[-1].is_punct:
-            tokens.pop()
+        while tokens and (tokens[-1].is_punct or tokens[-1].lower_ in _HONORIFICS):
+            tokens.pop()  # "Senior author Dr. Silvia Martins": the role is "Senior author"
         if not tokens or len(tokens) > _MAX_ROLE_TOKENS:
             return None
         if any(t.pos_ in ("VERB", "AUX") or t.ent_type_ == "PERSON" for t in tokens):
@@ -431,7 +442,7 @@ class ArticleEntities:
             return None
         start = paragraph.offset + tokens[0].idx
         end = paragraph.offset + tokens[-1].idx + len(tokens[-1].text)
-        role = self.text[start:end]
+        role = " ".join(self.text[start:end].split())
         if possessor_of is not None:
             owner = self._possessor(possessor_of)
             if owner:
@@ -551,6 +562,38 @@ class ArticleEntities:
             )
         result.extend(sorted(self.others.values(), key=lambda e: e.spans[0]))
         return result
+
+
+def _name_form_rank(words: list[str]) -> tuple[bool, int]:
+    """Rank a name's forms for the canonical one: opening with a first name, then longest."""
+    first = words[0]
+    opens = bool(_INITIAL.fullmatch(first)) or (
+        first.lower() in first_name_genders() and first.lower() not in _SURNAME_PARTICLES
+    )
+    return opens, len(words)
+
+
+def _ends_an_age(token: Token) -> bool:
+    """Whether a token is the "old" of "68-year-old"."""
+    doc = token.doc
+    return (
+        token.lower_ == "old"
+        and token.i >= 2
+        and doc[token.i - 1].text == "-"
+        and doc[token.i - 2].lower_ in ("year", "years")
+    )
+
+
+def _joins_words(token: Token) -> bool:
+    """Whether a punctuation token joins two words ("Hungarian-American"), spaces on neither side."""
+    doc = token.doc
+    return (
+        not token.whitespace_
+        and token.i > 0
+        and not doc[token.i - 1].whitespace_
+        and token.i + 1 < len(doc)
+        and token.text in ("-", "/")
+    )
 
 
 def _mistagged_surname(ent: SpacySpan, surnames: set[str]) -> bool:

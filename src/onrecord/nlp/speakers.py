@@ -6,7 +6,10 @@ matching gender — the previous speaker first (also an unnamed one: "the mayor 
 She added"), then the most recent person named as a subject, then the most recent person
 named; a relative pronoun ("who") to the noun it
 modifies; a description ("the secretary general") to the person whose role contains it;
-an organisation to its canonical name. There is no neural coreference model offline;
+an organisation to its canonical name. A source whose head is a common noun ("Ryan's
+spokesman", "the U.S. attorney's office", "a Trump ally") is its own speaker, named by
+the phrase without its clauses and appositions: a name inside it only modifies it. Only
+"he" and "she" take an earlier person; "they", "someone", "another" stay unresolved. There is no neural coreference model offline;
 this is rules over the parse. Does not find statements (see ``nlp.quotes.rules``) or
 link speakers across articles (a later store feature).
 """
@@ -19,14 +22,15 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from onrecord.models import Entity
 from onrecord.nlp.entities import ArticleEntities, Person
+from onrecord.nlp.parse import ParsedParagraph
 from onrecord.nlp.quotes.cues import (
     GENDERED_NOUNS_FEMALE,
     GENDERED_NOUNS_MALE,
     PERSON_NOUNS,
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
-    PRONOUNS_PLURAL,
     RELATIVE_PRONOUNS,
 )
 from onrecord.nlp.quotes.rules import Attribution
@@ -35,6 +39,12 @@ _SIGNATURE_REST = re.compile(r"[.,]?(?:\s*,?\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*){0
 """What may follow the name in a signature line: a period, or a place ("Dayton, Ohio")."""
 _AUTHOR_LINE = re.compile(r",?\s*(?:is|was|teaches|writes)\b")
 """What follows the name in an op-ed's closing author line."""
+_LONGEST_PHRASE = 10
+"""A speaker named by a phrase longer than this is named by the words up to its head."""
+_DESCRIBING = frozenset({"relcl", "acl", "appos", "advcl", "parataxis"})
+"""Dependents that describe a source's noun rather than name it (``_naming_phrase``)."""
+_OPENING_MARKS = "\"'“‘«(["
+"""Marks a naming phrase does not start with (a quotation opened before the source)."""
 _PRONOUN_WINDOW = 1500
 """How far back (characters) a pronoun may reach for its antecedent."""
 
@@ -98,6 +108,7 @@ class SpeakerResolver:
             return Resolution(None, None, None)
         start, end = attribution.source[0]
         mention_text = full_text = self.text[start:end]
+        phrase = (start, end)
         token = attribution.source_token
         if token is not None and attribution.paragraph is not None:
             head_end = attribution.paragraph.token_span(token)[1]
@@ -111,14 +122,32 @@ class SpeakerResolver:
                 return Resolution(None, None, None)
             start = attribution.paragraph.token_span(token)[0] if attribution.paragraph else start
             end = start + len(token.text)
-        person = self.entities.person_at((start, end))
+            if attribution.paragraph is not None:
+                left = attribution.paragraph.token_span(token.left_edge)[0]
+                phrase = (left, attribution.paragraph.token_span(token.right_edge)[1])
+        lookup = other_lookup = (start, end)
+        described = _is_common_noun_head(token)
+        if token is not None and attribution.paragraph is not None:
+            head_span = attribution.paragraph.token_span(token)
+            if described:
+                # "Ryan's spokesman", "a Trump ally", "the U.S. attorney's office": a name
+                # inside the phrase only modifies the speaker, who is the phrase itself.
+                lookup = other_lookup = head_span
+            elif token.pos_ == "PROPN" and not token.ent_type_:
+                # "the U.S. Attorney's Office for ...": an organisation only if its head is one.
+                other_lookup = head_span
+        person = self.entities.person_at(lookup)
+        named_by_apposition: Entity | None = None
         if person is None and token is not None:
-            # "the head of the union, Dr. Leila Haddad, said": the apposition names the speaker.
+            # "the head of the union, Dr. Leila Haddad, said": the apposition names the speaker;
+            # "the company that runs the show, Dick Clark Productions": likewise an organisation.
             for child in token.children:
                 if child.dep_ == "appos" and attribution.paragraph is not None:
-                    person = self.entities.person_at(attribution.paragraph.token_span(child))
+                    child_span = attribution.paragraph.token_span(child)
+                    person = self.entities.person_at(child_span)
                     if person is not None:
                         break
+                    named_by_apposition = named_by_apposition or self.entities.other_at(child_span)
         if person is None and token is not None and token.lower_ in ("i", "me"):
             person = self._writer(attribution.position)
         if person is None and token is not None and token.pos_ == "PRON":
@@ -128,11 +157,13 @@ class SpeakerResolver:
             person = found
         if (
             person is None
+            and not described
             and mention_text[:1].isupper()
             and (token is None or token.pos_ != "PRON")
         ):
             person = self.entities.person_named(mention_text)
-        if person is None:
+        if person is None and (token is None or token.tag_ not in ("NNS", "NNPS")):
+            # "the president" may be a person named before; "Teachers" are not one person.
             person = self._description(mention_text, attribution.position)
         if person is not None:
             if (
@@ -142,19 +173,48 @@ class SpeakerResolver:
             ):
                 person.gender = "m" if token.lower_ in PRONOUNS_MALE else "f"
             return Resolution(person.canonical, person.role_at(attribution.position), person)
-        other = self.entities.other_at((start, end))
+        other = named_by_apposition or self.entities.other_at(other_lookup)
         if other is not None:
             return Resolution(other.canonical, None, None)
+        if token is not None and attribution.paragraph is not None:
+            full_text = self._naming_phrase(token, attribution.paragraph, *phrase)
         return Resolution(_strip_determiner(full_text), None, None)
+
+    def _naming_phrase(self, head: Token, paragraph: ParsedParagraph, start: int, end: int) -> str:
+        """The words of a source phrase that name its speaker.
+
+        "Central European leaders who have been ...", "the wife of a man shot by police",
+        "Proponents, including the mayors": the phrase without the clauses, appositions
+        and comma-led parts that describe its noun further ("Central European leaders",
+        "the wife of a man", "Proponents"); the words up to the head when the rest is
+        still long.
+        """
+        left = paragraph.offset + head.left_edge.idx
+        described = {
+            token.i
+            for child in head.subtree
+            if child.dep_ in _DESCRIBING and child is not head
+            for token in child.subtree
+        }
+        last = head
+        for token in head.doc[head.i + 1 : head.right_edge.i + 1]:
+            if token.i in described or (token.is_punct and _stands_apart(token)):
+                break
+            last = token
+        phrase_end = min(end, paragraph.token_span(last)[1])
+        phrase = self.text[max(start, left) : phrase_end]
+        if len(phrase.split()) > _LONGEST_PHRASE:
+            phrase = self.text[max(start, left) : min(end, paragraph.token_span(head)[1])]
+        return phrase.lstrip(_OPENING_MARKS).rstrip() or self.text[start:end]
 
     def _pronoun(self, pronoun: str, position: int) -> Person | Resolution | None:
         """The antecedent of "he"/"she": a person, or an unnamed earlier speaker."""
-        if pronoun in PRONOUNS_PLURAL or pronoun in ("i", "me", "you", "it"):
-            return None
-        gender = "m" if pronoun in PRONOUNS_MALE else "f" if pronoun in PRONOUNS_FEMALE else None
+        if pronoun not in PRONOUNS_MALE | PRONOUNS_FEMALE:
+            return None  # "they", "it", "someone", "another", "each": not one earlier person
+        gender = "m" if pronoun in PRONOUNS_MALE else "f"
 
         def agrees(person: Person) -> bool:
-            return gender is None or person.gender in (None, gender)
+            return person.gender in (None, gender)
 
         described = next(
             (
@@ -282,6 +342,17 @@ def _strip_determiner(text: str) -> str:
         if text.startswith(prefix):
             return text[len(prefix) :]
     return text
+
+
+def _stands_apart(token: Token) -> bool:
+    """Whether a punctuation mark separates words (", ", " (", " — "), unlike "veto-wielding"."""
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return bool(token.whitespace_) or before is None or bool(before.whitespace_)
+
+
+def _is_common_noun_head(token: Token | None) -> bool:
+    """Whether a source's head is a common noun outside any entity ("spokesman", "office")."""
+    return token is not None and token.pos_ == "NOUN" and token.is_lower and not token.ent_type_
 
 
 def _is_person_description(token: Token | None) -> bool:

@@ -97,3 +97,15 @@ PERSON_NOUNS = (
     )
 )
 """Common nouns that stand for a person, so that a later "he"/"she" may refer back to them."""
+
+CONNECTIVE_OPENINGS = (
+    ("that", "said"),
+    ("this", "said"),
+    ("that", "being", "said"),
+    ("this", "being", "said"),
+    ("having", "said", "that"),
+    ("with", "that", "said"),
+    ("all", "that", "said"),
+)
+"""Sentence openings, followed by a comma or dash, in which "said" is a connective
+("That said, the agency says ..."), not a statement."""

@@ -27,6 +27,7 @@ from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
 from onrecord.nlp.quotes.cue_table import load_cue_table, verb_relations
 from onrecord.nlp.quotes.cues import (
     CLAUSE_ONLY_VERBS,
+    CONNECTIVE_OPENINGS,
     HEADLINE_LABELS,
     NOUN_PHRASE_CONTENT_VERBS,
     SPEECH_VERBS,
@@ -211,7 +212,7 @@ class QuoteRules:
             return None
         if token.dep_ in ("amod", "compound") or self._in_region(paragraph.token_span(token)):
             return None
-        if _passive_participle(token):
+        if _passive_participle(token) or _in_connective(token):
             return None
         if token.lemma_.lower() in SPEECH_VERBS:
             found = self._verb_cue(paragraph, sentence, token)
@@ -716,7 +717,7 @@ class QuoteRules:
                 continue
             verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX")]
             head = verbs[-1] if verbs else max(tokens, key=lambda t: len(list(t.subtree)))
-            if _passive_participle(head):
+            if _passive_participle(head) or _in_connective(head):
                 continue  # "Asked about X, Rutte said": the asker is not the speaker
             subject = self._subject_of(head) if head.pos_ in ("VERB", "AUX") else None
             if subject is not None:
@@ -1251,6 +1252,22 @@ def _passive_participle(verb: Token) -> bool:
         and verb.dep_ in ("advcl", "acl")
         and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in verb.children)
     )
+
+
+def _in_connective(verb: Token) -> bool:
+    """Whether a verb is part of a connective opening its sentence ("That said, ...")."""
+    sentence = verb.sent
+    words = tuple(token.lower_ for token in sentence[:4])
+    for opening in CONNECTIVE_OPENINGS:
+        size = len(opening)
+        if (
+            words[:size] == opening
+            and verb.i - sentence.start < size
+            and len(sentence) > size
+            and sentence[size].text in (",", "—", "–")
+        ):
+            return True
+    return False
 
 
 def _parenthetical(verb: Token, subject: Token | None) -> bool:
