@@ -271,6 +271,33 @@ def test_asked_participle_is_not_a_cue(nlp: Language) -> None:
     assert len(record.quotes) == 1
 
 
+def test_paragraph_after_a_speech_verb_and_colon_is_its_statement(nlp: Language) -> None:
+    text = "\n\n".join(
+        [
+            TITLE,
+            "The talks broke down on Monday. The governor added:",
+            "It is typical of them. They promise everything and deliver nothing.",
+            "The ministers left Brussels on Tuesday.",
+        ]
+    )
+    record = extract_article(RawDocument(path="t.txt", text=text), nlp, calibrated=False)
+    quote = find(record, "typical of them")
+    assert pieces(record, quote.content) == [
+        "It is typical of them. They promise everything and deliver nothing."
+    ]
+    assert pieces(record, quote.cue) == ["added"]
+    assert pieces(record, quote.source) == ["The governor"]
+    assert quote.rule == "block_quote"
+
+
+def test_paragraph_after_a_colon_without_a_speech_verb_is_no_statement(nlp: Language) -> None:
+    text = "\n\n".join(
+        [TITLE, "The plan has three parts:", "A new harbour tax, a new port and a new road."]
+    )
+    record = extract_article(RawDocument(path="t.txt", text=text), nlp, calibrated=False)
+    assert not [q for q in record.quotes if q.rule == "block_quote"]
+
+
 @pytest.mark.parametrize("opening", ["That said,", "That being said,", "Having said that,"])
 def test_that_said_is_a_connective_not_a_cue(nlp: Language, opening: str) -> None:
     record = extract(

@@ -52,6 +52,9 @@ _FRAME_STOPS = frozenset({".", "!", "?", "…", ":", ","})
 TABLE_THRESHOLD = float(os.environ.get("ONRECORD_TABLE_THRESHOLD", "0.4"))
 """Verbs outside the lexicon count as cues when the cue table's probability reaches this."""
 _CUE_MODIFIERS = ("aux", "auxpass", "neg", "advmod", "prt")
+MIN_BLOCK_QUOTE_TOKENS = 8
+"""A paragraph after "X said:" shorter than this (words and marks) is taken for a
+subheading ("What Does Stadia Offer?"), not what was said."""
 _INHERIT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
 
 
@@ -179,6 +182,7 @@ class QuoteRules:
         found.extend(self._verbless_dash_quotes())
         found.extend(self._continuation_quotes(found))
         found.extend(self._tagged_contents(found))
+        found.extend(self._block_quotes(found))
         roles = _Reach([span for a in found for span in (*a.cue, *a.source)])
         self._extend_to_tagged_ends(found, roles)
         self._complete_quotations(found, roles)
@@ -1164,6 +1168,76 @@ class QuoteRules:
                 )
             )
         return colon_quotes
+
+    def _block_quotes(self, found: list[Attribution]) -> list[Attribution]:
+        """A paragraph of its own, introduced by a speech verb and a colon before it.
+
+        "The governor added:" or "Trump wrote on Twitter:" ends a paragraph and the
+        words follow as the next one, with or without quotation marks. The verb must
+        take no clause of its own ("said that given the crop of candidates:" says it in
+        its own paragraph), and the next paragraph must hold no statement found already
+        by a speech verb.
+        """
+        # Statements of the learned cues ("They promise everything") may sit inside a
+        # block quote, as nested ones; a speech verb's statement there means the
+        # paragraph says who speaks in it.
+        taken = _Reach(
+            [
+                span
+                for a in found
+                if not a.rule.startswith(("table:", "tagged_"))
+                for span in (*a.content, *a.cue)
+            ]
+        )
+        inside = _Reach(
+            [span for a in found if a.rule.startswith(("table:", "tagged_")) for span in a.content]
+        )
+        blocks = []
+        paragraphs = self.parsed.paragraphs
+        for before, after in itertools.pairwise(paragraphs):
+            doc = before.doc
+            if not len(doc) or not len(after.doc) or doc[-1].text != ":":
+                continue
+            if self.title_span is not None and before.offset < self.title_span[1]:
+                continue  # a headline ending in a colon
+            content = after.char_span(0, len(after.doc))
+            if self.text[before.offset + before.length : content[0]].strip():
+                continue  # chrome between them
+            verbs = [
+                t
+                for t in doc[-1].sent
+                if t.pos_ in ("VERB", "AUX")
+                and t.lemma_.lower() in SPEECH_VERBS
+                and not _passive_participle(t)
+            ]
+            if not verbs:
+                continue
+            verb = doc[-1].head if doc[-1].head in verbs else verbs[-1]
+            if verb.dep_ not in ("ROOT", "conj") or any(
+                child.dep_ in ("ccomp", "xcomp") for child in verb.children
+            ):
+                continue  # "Here's what you need to know:", "said that given ...:"
+            subject = self._subject_of(verb)
+            if subject is None or len(after.doc) < MIN_BLOCK_QUOTE_TOKENS:
+                continue  # no speaker, or a subheading follows
+            if taken.furthest_end(content[1] - 1) > content[0]:
+                continue  # it holds a statement (or a cue) already
+            if inside.furthest_end(content[0]) > content[0]:
+                continue  # a statement runs on into it from before
+            cue = self._cue_spans(before, verb)
+            blocks.append(
+                Attribution(
+                    content=[content],
+                    cue=cue,
+                    source=self._source_spans(before, subject),
+                    confidence=0.6,
+                    source_token=subject,
+                    paragraph=before,
+                    position=cue[0][0],
+                    rule="block_quote",
+                )
+            )
+        return blocks
 
     def _continuation_quotes(self, found: list[Attribution]) -> list[Attribution]:
         """Quotes right after an attributed direct quote continue its speaker.
