@@ -17,6 +17,8 @@ from onrecord.models import ArticleRecord, Entity, Quote, RawDocument
 from onrecord.nlp.entities import ArticleEntities
 from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
 from onrecord.nlp.pipeline import extract_article
+from onrecord.nlp.quotes.rules import Attribution
+from onrecord.nlp.speakers import SpeakerResolver
 
 RUTTE = Path(__file__).resolve().parent / "data" / "articles" / "rutte_nato.txt"
 TITLE = "Council debates the harbour tax"
@@ -432,6 +434,19 @@ def test_a_plural_description_is_not_one_person_with_that_role(nlp: Language) ->
     )
     assert speaker(record, "strike would go on") == "Tom Baker"
     assert speaker(record, "too cold") != "Tom Baker"
+
+
+def test_a_pronoun_source_without_a_parse_token_is_still_a_pronoun(nlp: Language) -> None:
+    """The tagger's sources come as text only: "she" is resolved, not named "she"."""
+    text = "Mayor Anna Clark spoke on Monday. Later she wrote that the tax was fair."
+    doc = nlp(text)
+    entities = ArticleEntities(ParsedArticle(text, [ParsedParagraph(0, doc)]))
+    at = text.index("she")
+    content = (text.index("that the tax"), len(text) - 1)
+    resolved = SpeakerResolver(text, entities).resolve_all(
+        [Attribution(content=[content], source=[(at, at + 3)], position=at + 4)]
+    )
+    assert resolved[0].speaker == "Anna Clark"
 
 
 def test_indefinite_pronouns_do_not_take_an_earlier_speaker(nlp: Language) -> None:

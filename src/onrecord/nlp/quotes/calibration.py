@@ -69,7 +69,7 @@ class Calibration:
     def confidence(self, key: str, raw: float, agreement: str = "") -> float:
         """Return the calibrated confidence for ``key`` (``raw`` when never seen).
 
-        With the tagger's ``agreement`` (``rules.tagger_agreement``), the precision of
+        With the tagger's ``agreement`` (``agreement.tagger_agreement``), the precision of
         the key's statements with that agreement, shrunk toward the key's own.
         """
         confidence = self._shrunk(key, raw)
