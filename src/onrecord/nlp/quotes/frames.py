@@ -13,6 +13,8 @@ from spacy.tokens import Token
 
 from onrecord.nlp.quotes.cues import CONNECTIVE_OPENINGS
 
+_CONNECTIVE_WORDS = frozenset(word for opening in CONNECTIVE_OPENINGS for word in opening)
+
 
 def passive_participle(verb: Token) -> bool:
     """Whether ``verb`` is a passive participle ("Asked about it, Holm said ...").
@@ -28,6 +30,8 @@ def passive_participle(verb: Token) -> bool:
 
 def in_connective(verb: Token) -> bool:
     """Whether a verb is part of a connective opening its sentence ("That said, ...")."""
+    if verb.lower_ not in _CONNECTIVE_WORDS:
+        return False  # most verbs: no need to find the sentence
     sentence = verb.sent
     words = tuple(token.lower_ for token in sentence[:4])
     for opening in CONNECTIVE_OPENINGS:
