@@ -298,6 +298,24 @@ def test_paragraph_after_a_colon_without_a_speech_verb_is_no_statement(nlp: Lang
     assert not [q for q in record.quotes if q.rule == "block_quote"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "source"),
+    [
+        (
+            "The company's co-founder Tom Baker said that the sale was final.",
+            "The company's co-founder Tom Baker",
+        ),
+        ("His ex-wife said that the house was sold.", "His ex-wife"),
+    ],
+)
+def test_a_hyphenated_subject_is_the_whole_source(
+    nlp: Language, sentence: str, source: str
+) -> None:
+    """spaCy's parser splits "co-founder" into words it may attach as several subjects."""
+    record = extract(nlp, sentence)
+    assert [pieces(record, q.source) for q in record.quotes] == [[source]]
+
+
 @pytest.mark.parametrize("opening", ["That said,", "That being said,", "Having said that,"])
 def test_that_said_is_a_connective_not_a_cue(nlp: Language, opening: str) -> None:
     record = extract(

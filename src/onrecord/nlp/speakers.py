@@ -201,7 +201,6 @@ class SpeakerResolver:
         "the wife of a man", "Proponents"); the words up to the head when the rest is
         still long.
         """
-        left = paragraph.offset + head.left_edge.idx
         described = {
             token.i
             for child in head.subtree
@@ -214,9 +213,9 @@ class SpeakerResolver:
                 break
             last = token
         phrase_end = min(end, paragraph.token_span(last)[1])
-        phrase = self.text[max(start, left) : phrase_end]
+        phrase = self.text[start:phrase_end]
         if len(phrase.split()) > _LONGEST_PHRASE:
-            phrase = self.text[max(start, left) : min(end, paragraph.token_span(head)[1])]
+            phrase = self.text[start : min(end, paragraph.token_span(head)[1])]
         return phrase.lstrip(_OPENING_MARKS).rstrip() or self.text[start:end]
 
     def _pronoun(self, pronoun: str, position: int) -> Person | Resolution | None:

@@ -3,7 +3,9 @@
 Owns the token-level questions the quote rules ask of a verb before taking it as a cue:
 whether it is a passive participle whose subject was asked rather than speaking ("Asked
 about it, Holm said"), part of a connective opening its sentence ("That said, ..."), or
-a frame set off by commas ("..., she said, ..."). Finding statements is left to
+a frame set off by commas ("..., she said, ..."); and which subject a verb has when
+spaCy's parser splits a hyphenated noun into several ("co - founder Tom Baker said",
+parsed with "co" and "Baker" both as subjects). Finding statements is left to
 ``nlp.quotes.rules``.
 """
 
@@ -58,3 +60,53 @@ def parenthetical(verb: Token, subject: Token | None) -> bool:
         and verb.i + 1 < len(doc)
         and doc[verb.i + 1].text == ","
     )
+
+
+def _glued_hyphens_to(token: Token) -> int | None:
+    """The index of the word after the hyphens glued to ``token`` ("co" → "founder")."""
+    doc = token.doc
+    at = token.i + 1
+    if token.whitespace_ or at >= len(doc) or doc[at].text != "-":
+        return None
+    while at < len(doc) and doc[at].text == "-" and not doc[at].whitespace_:
+        at += 1
+    return at if at < len(doc) and doc[at].text != "-" else None
+
+
+def hyphen_joined_subject(subject: Token) -> Token:
+    """The subject a hyphenated subject really is: the last of the parts it was split into.
+
+    "The company's co-founder Tom Baker said" is parsed with "co" and "Baker" both as
+    subjects of "said"; the speaker is "Baker", the phrase starts at "The".
+    """
+    chosen = subject
+    for other in subject.head.children:
+        if other.i <= chosen.i or other.dep_ != subject.dep_ or other.is_punct:
+            continue
+        after = _glued_hyphens_to(chosen.right_edge)
+        if after is None or not other.left_edge.i <= after <= other.i:
+            break
+        chosen = other
+    return chosen
+
+
+def hyphen_joined_start(head: Token, start: int) -> int:
+    """Where a phrase starting at token ``start`` begins, hyphenated words included.
+
+    The parser attaches the parts before the hyphen beside the phrase's ``head``
+    ("The company's co-" before "founder Tom Baker").
+    """
+    doc = head.doc
+    while True:
+        hyphen = start if doc[start].text == "-" else start - 1
+        word = hyphen - 1
+        if (
+            word < 0
+            or doc[hyphen].text != "-"
+            or doc[hyphen].whitespace_
+            or doc[word].whitespace_
+            or doc[word].head != head.head
+            or doc[word] == head.head
+        ):
+            return start
+        start = doc[word].left_edge.i

@@ -33,7 +33,13 @@ from onrecord.nlp.quotes.cues import (
     SPEECH_VERBS,
     TITLE_CASE_FUNCTION_WORDS,
 )
-from onrecord.nlp.quotes.frames import in_connective, parenthetical, passive_participle
+from onrecord.nlp.quotes.frames import (
+    hyphen_joined_start,
+    hyphen_joined_subject,
+    in_connective,
+    parenthetical,
+    passive_participle,
+)
 from onrecord.nlp.quotes.marks import ALL_MARKS, QuotedRegion
 
 EXTRACTOR_NAME = "onrecord.QuoteRules.v1"
@@ -406,7 +412,7 @@ class QuoteRules:
                 if child.dep_ in _SUBJECT_DEPS and not child.is_punct:
                     if self._quoted_token(child):
                         continue  # "“Full panic mode,” said Wimes" parsed with two subjects
-                    return child
+                    return hyphen_joined_subject(child)
             inverted = [c for c in current.children if c.dep_ == "dobj" and c.i > current.i]
             # "said Caddell" is sometimes parsed with the speaker as the object.
             if (
@@ -460,7 +466,7 @@ class QuoteRules:
         tokens = [t for t in head.subtree if not self._in_region(paragraph.token_span(t))]
         if not tokens:
             return [paragraph.token_span(head)]
-        start = min(t.i for t in tokens)
+        start = hyphen_joined_start(head, min(t.i for t in tokens))
         end = max(t.i for t in tokens)
         doc = head.doc
         while start < head.i and (doc[start].is_punct or doc[start].dep_ == "cc"):
