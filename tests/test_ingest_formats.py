@@ -66,6 +66,30 @@ def test_html_body_and_metadata() -> None:
         assert chrome not in document.text
 
 
+def test_html_hover_cards_are_not_article_text(tmp_path: Path) -> None:
+    card = (
+        '<span class="rollover-people-block"><span class="rollover-block">'
+        '<a class="name" href="/people/jo-evans">Joanna Lynn Evans</a>'
+        '<a href="/news/1">Island mayor doubles down on ferry fares</a></span></span>'
+    )
+    page = tmp_path / "card.html"
+    page.write_text(
+        html_page(
+            "Ferry fares rise again",
+            [
+                f'Island Mayor <a href="/people/jo-evans">Jo Evans</a>{card} said on '
+                "Monday that the ferry fares would rise by a tenth in the spring.",
+                "The council will vote on the new fares next week, and the ferry company "
+                "said it had not been asked for its view on the matter before the vote.",
+            ],
+        ),
+        encoding="utf-8",
+    )
+    (document,) = _docs(_read(page))
+    assert "Island Mayor Jo Evans said on Monday" in document.text
+    assert "Joanna Lynn Evans" not in document.text
+
+
 def test_html_without_article_text_is_an_error_and_the_batch_goes_on(tmp_path: Path) -> None:
     empty = tmp_path / "empty.html"
     empty.write_text("<html><head><title>Nothing</title></head><body><nav>Home</nav></body></html>")

@@ -231,6 +231,11 @@ _NEVER_ARTICLE = (
 """Elements that never hold article text; removed before extraction for speed (the
 extractor drops them too, but only after several passes over the whole tree). Not
 ``form``: some sites wrap the whole page in one."""
+_POPUP_CLASS = re.compile(r"(?:^|[\s-])(?:tooltip|popover|hovercard|rollover)")
+"""Classes of pop-ups a style sheet shows on hover: a person's card beside each linked
+name ("Kristi NoemKristi Lynn NoemSouth Dakota governor" was glued into a sentence);
+``onrecord eval extraction`` F1 0.9716 → 0.9730 on the Zyte pages, for about 0.7 ms a
+page."""
 
 
 def cut_page(tree: Any, max_chars: int, max_elements: int) -> str | None:
@@ -282,6 +287,10 @@ def _lighten(tree: Any) -> None:
     for script in list(body.iter("script")):
         if "ld+json" not in (script.get("type") or "") and script.getparent() is not None:
             script.drop_tree()
+    popups = [e for e in body.iter() if _POPUP_CLASS.search(e.get("class") or "")]
+    for popup in popups:
+        if popup.getparent() is not None:
+            popup.drop_tree()
 
 
 def split_authors(value: str | None) -> list[str]:
