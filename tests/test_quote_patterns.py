@@ -271,6 +271,28 @@ def test_asked_participle_is_not_a_cue(nlp: Language) -> None:
     assert len(record.quotes) == 1
 
 
+@pytest.mark.parametrize(
+    ("title", "found"),
+    [
+        ("Holm Vows To Cut The Harbour Tax.", ("Holm", "Vows", "To Cut The Harbour Tax")),
+        ("Harbour Talks Resume In Brussels", None),
+        ("Breaking News Warns Of Storms", None),
+    ],
+)
+def test_title_case_headline_with_a_cue_verb(
+    nlp: Language, title: str, found: tuple[str, str, str] | None
+) -> None:
+    text = f"{title}\n\nLena Holm spoke in the port on Monday.\n"
+    record = extract_article(RawDocument(path="t.txt", text=text), nlp, calibrated=False)
+    statements = [
+        (pieces(record, q.source), pieces(record, q.cue), pieces(record, q.content))
+        for q in record.quotes
+        if q.rule == "headline_verb"
+    ]
+    expected = [([found[0]], [found[1]], [found[2]])] if found else []
+    assert statements == expected
+
+
 def test_paragraph_after_a_speech_verb_and_colon_is_its_statement(nlp: Language) -> None:
     text = "\n\n".join(
         [

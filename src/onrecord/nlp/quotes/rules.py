@@ -25,7 +25,7 @@ from spacy.tokens import Token
 from onrecord.models import QuoteType, Span
 from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
 from onrecord.nlp.quotes.agreement import tagger_agreement
-from onrecord.nlp.quotes.cue_table import load_cue_table, verb_relations
+from onrecord.nlp.quotes.cue_table import CueTable, load_cue_table, verb_relations
 from onrecord.nlp.quotes.cues import (
     CLAUSE_ONLY_VERBS,
     HEADLINE_LABELS,
@@ -44,6 +44,7 @@ from onrecord.nlp.quotes.marks import ALL_MARKS, QuotedRegion
 
 EXTRACTOR_NAME = "onrecord.QuoteRules.v1"
 _GAP = re.compile(r"^[\s,;:—–-]*$")
+_WORD = re.compile(r"[\w’'.-]+|[^\w\s]")
 _FRAME_TO_QUOTE_GAP = re.compile(r"^[ \t]*[,:—–-]?[ \t]*$")
 _TRANSCRIPT_LINE = re.compile(
     r"^[“\"]?(?P<name>[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,3}):[ \t\xa0]+"
@@ -173,7 +174,7 @@ class QuoteRules:
     def extract(self) -> list[Attribution]:
         """Return every attribution found, in text order of their content."""
         found: list[Attribution] = []
-        headline = self._headline_quote()
+        headline = self._headline_quote() or self._headline_statement()
         if headline:
             found.append(headline)
         contents = {tuple(a.content) for a in found}
@@ -1019,6 +1020,39 @@ class QuoteRules:
             fixed_type="direct",
         )
 
+    def _headline_statement(self) -> Attribution | None:
+        """A title-case headline "Name Verbs Rest": "Sanders Vows To Eliminate Tax Breaks".
+
+        The parser reads such headlines as one long name; here the first third-person
+        verb after one to four capitalised words is the cue when it is a speech verb or a
+        likely cue in the table, the words before it the source and the rest the content.
+        """
+        if self.title_span is None:
+            return None
+        start, end = self.title_span
+        words = list(_WORD.finditer(self.text, start, end))
+        lettered = [w for w in words if w.group()[0].isalpha()]
+        if len(lettered) < 3 or sum(w.group()[0].isupper() for w in lettered) < 0.7 * len(lettered):
+            return None  # not title case: the parse reads it
+        for index, word in enumerate(words[1:5], start=1):
+            if not _headline_verb(word.group(), self.table):
+                continue
+            source_text = self.text[start : words[index - 1].end()]
+            if not _headline_speaker(source_text) or index + 1 >= len(words):
+                return None
+            content_end = end
+            if self.text[content_end - 1] == "." and self.text[content_end - 2].isalnum():
+                content_end -= 1  # PolNeAR leaves the headline's final period out
+            return Attribution(
+                content=[(words[index + 1].start(), content_end)],
+                cue=[word.span()],
+                source=[(start, words[index - 1].end())],
+                confidence=0.6,
+                rule="headline_verb",
+                position=start,
+            )
+        return None
+
     def _verbless_dash_quotes(self) -> list[Attribution]:
         """``"..." — Senator X`` at the end of a paragraph."""
         found = []
@@ -1323,6 +1357,20 @@ def _headline_speaker(name: str) -> bool:
     if not words or words[0].lower() in HEADLINE_LABELS:
         return False
     return not any(w.lower() in TITLE_CASE_FUNCTION_WORDS for w in words[1:])
+
+
+def _headline_verb(word: str, table: CueTable) -> bool:
+    """Whether a title-case headline word is a third-person cue verb ("Vows", "Denies")."""
+    lower = word.lower()
+    if not word[:1].isupper() or not lower.endswith("s") or len(lower) < 4:
+        return False
+    bases = {lower[:-1], lower[:-2]} | ({lower[:-3] + "y"} if lower.endswith("ies") else set())
+    return any(
+        base in SPEECH_VERBS
+        or max(table.probability(base, relation) for relation in ("ccomp", "xcomp", "dobj"))
+        >= TABLE_THRESHOLD
+        for base in bases
+    )
 
 
 def _adjacent(content: Span, cue: Span, text: str) -> bool:
