@@ -449,6 +449,16 @@ def test_a_pronoun_source_without_a_parse_token_is_still_a_pronoun(nlp: Language
     assert resolved[0].speaker == "Anna Clark"
 
 
+def test_coordinated_names_speak_together(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Mayor Anna Clark and Governor Tom Baker said that the harbour would open in May.",
+        "Clark and her aides said that the ferry would wait.",
+    )
+    assert speaker(record, "harbour would open") == "Anna Clark and Tom Baker"
+    assert " and " not in (speaker(record, "ferry would wait") or "")
+
+
 def test_indefinite_pronouns_do_not_take_an_earlier_speaker(nlp: Language) -> None:
     record = extract(
         nlp,

@@ -130,6 +130,9 @@ class SpeakerResolver:
             if attribution.paragraph is not None:
                 left = attribution.paragraph.token_span(token.left_edge)[0]
                 phrase = (left, attribution.paragraph.token_span(token.right_edge)[1])
+        joint = self._joint_speakers(token, attribution.paragraph, (start, phrase[1]))
+        if joint is not None:
+            return Resolution(joint, None, None)
         lookup = other_lookup = (start, end)
         described = _is_common_noun_head(token)
         if token is not None and attribution.paragraph is not None:
@@ -191,6 +194,38 @@ class SpeakerResolver:
         if token is not None and attribution.paragraph is not None:
             full_text = self._naming_phrase(token, attribution.paragraph, *phrase)
         return Resolution(_strip_determiner(full_text), None, None)
+
+    def _joint_speakers(
+        self, head: Token | None, paragraph: ParsedParagraph | None, within: tuple[int, int]
+    ) -> str | None:
+        """Name coordinated speakers together ("Mr. Grassley and Mr. Leahy", "France and Germany").
+
+        Only when every coordinated word of the source is a name the article knows (a
+        person or another entity); "Cruz and his aides" is left to the usual rules.
+        """
+        if head is None or paragraph is None or head.pos_ != "PROPN":
+            return None
+        conjuncts = [head, *head.conjuncts]
+        if len(conjuncts) < 2:
+            return None
+        names: list[str] = []
+        for token in sorted(conjuncts, key=lambda t: t.i):
+            span = paragraph.token_span(token)
+            if not within[0] <= span[0] < within[1]:
+                return None
+            person = self.entities.person_at(span)
+            if person is not None:
+                name = person.canonical
+            else:
+                other = self.entities.other_at(span)
+                if other is None:
+                    return None
+                name = other.canonical
+            if name not in names:
+                names.append(name)
+        if len(names) < 2:
+            return None
+        return f"{', '.join(names[:-1])} and {names[-1]}"
 
     def _naming_phrase(self, head: Token, paragraph: ParsedParagraph, start: int, end: int) -> str:
         """The words of a source phrase that name its speaker.
