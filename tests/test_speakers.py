@@ -459,6 +459,17 @@ def test_coordinated_names_speak_together(nlp: Language) -> None:
     assert " and " not in (speaker(record, "ferry would wait") or "")
 
 
+def test_a_description_that_names_no_person_is_no_ones_role(nlp: Language) -> None:
+    """ "The campaign" is not the person whose role is "campaign chairman"."""
+    record = extract(
+        nlp,
+        "Campaign chairman Tom Baker said that the polls were wrong.",
+        "The campaign said that the rally would go ahead.",
+    )
+    assert speaker(record, "polls were wrong") == "Tom Baker"
+    assert speaker(record, "rally would go ahead") == "campaign"
+
+
 def test_indefinite_pronouns_do_not_take_an_earlier_speaker(nlp: Language) -> None:
     record = extract(
         nlp,

@@ -177,8 +177,13 @@ class SpeakerResolver:
             and (token is None or token.pos_ != "PRON")
         ):
             person = self.entities.person_named(mention_text)
-        if person is None and (token is None or token.tag_ not in ("NNS", "NNPS")):
-            # "the president" may be a person named before; "Teachers" are not one person.
+        if (
+            person is None
+            and (token is None or token.tag_ not in ("NNS", "NNPS"))
+            and not (described and token is not None and token.lemma_.lower() not in PERSON_NOUNS)
+        ):
+            # "the president" may be a person named before; "Teachers" are not one person,
+            # and "research conducted by ..." is no one's "research director".
             person = self._description(mention_text, attribution.position)
         if person is not None:
             if (
