@@ -46,9 +46,7 @@ _DESCRIBING = frozenset({"relcl", "acl", "appos", "advcl", "parataxis"})
 """Dependents that describe a source's noun rather than name it (``_naming_phrase``)."""
 _OPENING_MARKS = "\"'“‘«(["
 """Marks a naming phrase does not start with (a quotation opened before the source)."""
-_PRONOUN_WORDS = (
-    PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"i", "me", "you", "it", "we", "us"}
-)
+_PRONOUN_WORDS = PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"i", "me", "you", "it"}
 """Source words that are pronouns, for sources known by their text only."""
 _PRONOUN_WINDOW = 1500
 """How far back (characters) a pronoun may reach for its antecedent."""
@@ -158,13 +156,13 @@ class SpeakerResolver:
                     named_by_apposition = named_by_apposition or self.entities.other_at(child_span)
         if person is None and token is not None and token.lower_ in ("i", "me"):
             person = self._writer(attribution.position)
-        pronoun = (
-            token.lower_
-            if token is not None and token.pos_ == "PRON"
-            else mention_text.strip().lower()
-            if token is None and mention_text.strip().lower() in _PRONOUN_WORDS
-            else None  # a source the tagger gave, without a parse token: "she"
-        )
+        word = mention_text.strip().lower()
+        if token is not None and token.pos_ == "PRON":
+            pronoun: str | None = token.lower_
+        elif token is None and word in _PRONOUN_WORDS:
+            pronoun = word  # a source the tagger gave, without a parse token: "she"
+        else:
+            pronoun = None
         if person is None and pronoun is not None:
             found = self._pronoun(pronoun, attribution.position)
             if found is None or isinstance(found, Resolution):

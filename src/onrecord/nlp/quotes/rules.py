@@ -1006,10 +1006,7 @@ class QuoteRules:
             return None
         name_end = start + match.end("name")
         colon = self.text.index(":", name_end)
-        content_end = end
-        if self.text[content_end - 1] == "." and self.text[content_end - 2].isalnum():
-            content_end -= 1  # PolNeAR leaves the headline's final period out
-        content = (start + match.start("rest"), content_end)
+        content = (start + match.start("rest"), self._headline_content_end(end))
         return Attribution(
             content=[content],
             cue=[(colon, colon + 1)],
@@ -1019,6 +1016,12 @@ class QuoteRules:
             position=start,
             fixed_type="direct",
         )
+
+    def _headline_content_end(self, end: int) -> int:
+        """Where a headline's statement ends: PolNeAR leaves the final period out."""
+        if self.text[end - 1] == "." and self.text[end - 2].isalnum():
+            return end - 1
+        return end
 
     def _headline_statement(self) -> Attribution | None:
         """A title-case headline "Name Verbs Rest": "Sanders Vows To Eliminate Tax Breaks".
@@ -1040,11 +1043,8 @@ class QuoteRules:
             source_text = self.text[start : words[index - 1].end()]
             if not _headline_speaker(source_text) or index + 1 >= len(words):
                 return None
-            content_end = end
-            if self.text[content_end - 1] == "." and self.text[content_end - 2].isalnum():
-                content_end -= 1  # PolNeAR leaves the headline's final period out
             return Attribution(
-                content=[(words[index + 1].start(), content_end)],
+                content=[(words[index + 1].start(), self._headline_content_end(end))],
                 cue=[word.span()],
                 source=[(start, words[index - 1].end())],
                 confidence=0.6,
@@ -1224,17 +1224,13 @@ class QuoteRules:
         # Statements of the learned cues ("They promise everything") may sit inside a
         # block quote, as nested ones; a speech verb's statement there means the
         # paragraph says who speaks in it.
-        taken = _Reach(
-            [
-                span
-                for a in found
-                if not a.rule.startswith(("table:", "tagged_"))
-                for span in (*a.content, *a.cue)
-            ]
-        )
-        inside = _Reach(
-            [span for a in found if a.rule.startswith(("table:", "tagged_")) for span in a.content]
-        )
+        learned: list[Attribution] = []
+        spoken: list[Attribution] = []
+        for attribution in found:
+            is_learned = attribution.rule.startswith(("table:", "tagged_"))
+            (learned if is_learned else spoken).append(attribution)
+        taken = _Reach([span for a in spoken for span in (*a.content, *a.cue)])
+        inside = _Reach([span for a in learned for span in a.content])
         blocks = []
         paragraphs = self.parsed.paragraphs
         for before, after in itertools.pairwise(paragraphs):
