@@ -516,3 +516,74 @@ def test_first_person_writers_are_their_signatures(nlp: Language) -> None:
         title="Why the harbour tax is wrong",
     )
     assert find(op_ed, "ruin the town").speaker == "Margaret Olsen"
+
+
+def test_the_role_that_is_exactly_the_description_decides(nlp: Language) -> None:
+    """ "The president" is President Tom Baker, not the "president of the Farm Bureau"."""
+    record = extract(
+        nlp,
+        "President Tom Baker said that the harbour would open in May.",
+        "Anna Clark, the president of the Farm Bureau, said that farmers were worried.",
+        "The president said that the ferry would wait.",
+    )
+    assert speaker(record, "farmers were worried") == "Anna Clark"
+    assert speaker(record, "ferry would wait") == "Tom Baker"
+
+
+def test_an_organisation_is_no_role_and_speaks_for_itself(nlp: Language) -> None:
+    """The organisation before a name is no role of the person, and "the IMF said"
+    is the IMF's statement, not its economist's."""
+    record = extract(
+        nlp,
+        "IMF chief economist Maury Obstfeld said that growth would slow.",
+        "The IMF said that its forecast would be revised in January.",
+    )
+    assert speaker(record, "growth would slow") == "Maury Obstfeld"
+    assert speaker(record, "forecast would be revised") == "IMF"
+
+
+def test_statements_and_speakers_after_a_dateline(nlp: Language) -> None:
+    """A dateline the parser ran into a source or a statement is part of neither."""
+    record = extract(
+        nlp,
+        "FLINT, Mich., Oct. 4 (UPI) — Former President Tom Baker said the harbour would "
+        "open in May.",
+        "BRUSSELS - European leaders said on Friday that the talks would go on.",
+        "VIENNA — The harbour where the ferries dock will be turned into a park, the "
+        "interior minister said on Tuesday.",
+    )
+    quote = find(record, "harbour would open")
+    assert [record.text[s:e] for s, e in quote.source] == ["Former President Tom Baker"]
+    assert (quote.speaker, quote.speaker_role) == ("Tom Baker", "Former President")
+    assert speaker(record, "talks would go on") == "European leaders"
+    park = find(record, "turned into a park")
+    assert record.text[park.content[0][0] :].startswith("The harbour where")
+
+
+def test_a_name_inside_the_quotation_is_not_its_speaker(nlp: Language) -> None:
+    """'"... Tom Baker makes a deal less likely," he said': "he" is the previous
+    speaker, not the man he talks about."""
+    record = extract(
+        nlp,
+        "Governor Tom Baker said on Monday that the harbour would open in May.",
+        "Jim Clark, an economist at the university, said the tax was too high. “Tom Baker "
+        "raised it twice. That makes a deal with the unions less likely,” he said.",
+    )
+    assert speaker(record, "harbour would open") == "Tom Baker"
+    assert speaker(record, "with the unions less likely") == "Jim Clark"
+
+
+def test_a_name_given_a_job_is_a_person_whatever_the_recogniser_said(nlp: Language) -> None:
+    """spaCy's small model tags "Eswar Prasad" ORG; "a trade professor" says otherwise,
+    so the "he" after it is Prasad."""
+    first = "Eswar Prasad, a trade professor at Cornell, said the talks had stalled."
+    assert [e.label_ for e in nlp(first).ents if e.text == "Eswar Prasad"] == ["ORG"]
+    record = extract(
+        nlp,
+        "The president says his approach has created leverage.",
+        f"{first} “Nobody knows what comes next for the farmers,” he said.",
+    )
+    assert speaker(record, "talks had stalled") == "Eswar Prasad"
+    assert speaker(record, "what comes next") == "Eswar Prasad"
+    people = {e.canonical: e for e in record.entities if e.label == "PERSON"}
+    assert people["Eswar Prasad"].roles == ["trade professor at Cornell"]

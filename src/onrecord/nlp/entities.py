@@ -33,7 +33,47 @@ from onrecord.nlp.quotes.cues import (
 
 KEPT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "EVENT")
 _ROLE_STOP_DEPS = ("det", "poss", "punct", "case", "predet")
+_PRONOUN_ROLES = frozenset({"he", "she", "it", "they", "we", "i", "you"})
+_NAME_ONLY_TYPES = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART"})
 _MAX_ROLE_TOKENS = 9
+_JOB_NOUNS = frozenset(
+    [
+        "professor",
+        "economist",
+        "analyst",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "lawyer",
+        "attorney",
+        "senator",
+        "governor",
+        "mayor",
+        "judge",
+        "ambassador",
+        "diplomat",
+        "scientist",
+        "researcher",
+        "physician",
+        "doctor",
+        "historian",
+        "journalist",
+        "reporter",
+        "columnist",
+        "strategist",
+        "pollster",
+        "consultant",
+        "lawmaker",
+        "congressman",
+        "congresswoman",
+        "secretary",
+        "minister",
+        "president",
+        "chairman",
+        "chairwoman",
+    ]
+)
+"""Jobs only people do: a name in apposition with one is a person's ("..., a professor")."""
 _INITIAL = re.compile(r"[A-Z]\.")
 _SURNAME_PARTICLES = frozenset(
     {"van", "von", "de", "da", "del", "della", "di", "la", "le", "al", "el"}
@@ -185,8 +225,9 @@ class ArticleEntities:
                 o for o in others if not any(o[1][0] < t[1] and t[0] < o[1][1] for t in taken)
             ]
         for ent, span, paragraph in others:
-            if _mistagged_surname(ent, surnames):
-                # "Biden's advisers" tagged GPE in an article about Joe Biden.
+            if _mistagged_surname(ent, surnames) or _mistagged_person(ent):
+                # "Biden's advisers" tagged GPE in an article about Joe Biden; "Eswar
+                # Prasad, a trade professor at Cornell," tagged ORG.
                 mentions.append(PersonMention(span, ent, paragraph))
             else:
                 self._add_other(ent, span)
@@ -440,6 +481,13 @@ class ArticleEntities:
             return None
         if not any(t.pos_ in ("NOUN", "PROPN") for t in tokens):
             return None
+        if all(
+            t.pos_ == "PRON" or t.lower_ in _PRONOUN_ROLES or t.ent_type_ in _NAME_ONLY_TYPES
+            for t in tokens
+        ):
+            # "Google Stadia" tagged as a person is no "Google" role; "He Jianxiong" read
+            # as "He" + "Jianxiong" gives no role "He".
+            return None
         start = paragraph.offset + tokens[0].idx
         end = paragraph.offset + tokens[-1].idx + len(tokens[-1].text)
         role = " ".join(self.text[start:end].split())
@@ -606,6 +654,25 @@ def _mistagged_surname(ent: SpacySpan, surnames: set[str]) -> bool:
         and words[0].lower() in surnames
         and all(t.pos_ == "PROPN" for t in ent if not t.is_punct and t.dep_ != "case")
     )
+
+
+def _mistagged_person(ent: SpacySpan) -> bool:
+    """Whether an organisation-tagged name is a person's, by the job it is given.
+
+    "Eswar Prasad, a trade professor at Cornell," and "the economist, Eswar Prasad," name
+    a person whatever the entity recogniser said: a name of two to four proper nouns in
+    apposition with a singular noun for a job only people do.
+    """
+    if ent.label_ not in ("ORG", "NORP", "FAC", "PRODUCT"):
+        return False
+    words = [t for t in ent if not t.is_punct]
+    if not 2 <= len(words) <= 4 or not all(t.pos_ == "PROPN" and t.is_title for t in words):
+        return False
+    root = ent.root
+    described = [c for c in root.children if c.dep_ == "appos" and c.i >= ent.end]
+    if root.dep_ == "appos" and root.head.i < ent.start:
+        described.append(root.head)
+    return any(noun.tag_ == "NN" and noun.lemma_.lower() in _JOB_NOUNS for noun in described)
 
 
 _JUNIOR = re.compile(r"(?:Jr|Junior|Sr|II|III|IV)\.?")

@@ -17,12 +17,12 @@ link speakers across articles (a later store feature).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from onrecord.models import Entity
+from onrecord.models import Entity, Span
 from onrecord.nlp.entities import ArticleEntities, Person
 from onrecord.nlp.parse import ParsedParagraph
 from onrecord.nlp.quotes.cues import (
@@ -48,6 +48,8 @@ _OPENING_MARKS = "\"'“‘«(["
 """Marks a naming phrase does not start with (a quotation opened before the source)."""
 _PRONOUN_WORDS = PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"i", "me", "you", "it"}
 """Source words that are pronouns, for sources known by their text only."""
+_ORGANISATION_TYPES = frozenset({"ORG", "GPE", "NORP", "FAC", "PRODUCT"})
+"""Entity types of a source that names no person by a role ("Google says")."""
 _PRONOUN_WINDOW = 1500
 """How far back (characters) a pronoun may reach for its antecedent."""
 
@@ -164,7 +166,15 @@ class SpeakerResolver:
         else:
             pronoun = None
         if person is None and pronoun is not None:
-            found = self._pronoun(pronoun, attribution.position)
+            # A direct quotation's names, in the paragraph of its cue, are what the speaker
+            # talks about, never who speaks.
+            paragraph_start = self.text.rfind("\n", 0, attribution.position) + 1
+            own = [
+                (max(start, paragraph_start), end)
+                for start, end in attribution.content
+                if attribution.type == "direct" and end > paragraph_start
+            ]
+            found = self._pronoun(pronoun, attribution.position, own)
             if found is None or isinstance(found, Resolution):
                 return found or Resolution(None, None, None)
             person = found
@@ -179,6 +189,7 @@ class SpeakerResolver:
             person is None
             and (token is None or token.tag_ not in ("NNS", "NNPS"))
             and not (described and token is not None and token.lemma_.lower() not in PERSON_NOUNS)
+            and not (token is not None and token.ent_type_ in _ORGANISATION_TYPES)
         ):
             # "the president" may be a person named before; "Teachers" are not one person,
             # and "research conducted by ..." is no one's "research director".
@@ -256,8 +267,14 @@ class SpeakerResolver:
             phrase = self.text[start : min(end, paragraph.token_span(head)[1])]
         return phrase.lstrip(_OPENING_MARKS).rstrip() or self.text[start:end]
 
-    def _pronoun(self, pronoun: str, position: int) -> Person | Resolution | None:
-        """The antecedent of "he"/"she": a person, or an unnamed earlier speaker."""
+    def _pronoun(
+        self, pronoun: str, position: int, own: Sequence[Span] = ()
+    ) -> Person | Resolution | None:
+        """The antecedent of "he"/"she": a person, or an unnamed earlier speaker.
+
+        Names inside the statement's own quotation (``own``) are what the speaker talks
+        about: in '"... Trump makes a deal less likely," he said' the "he" is not Trump.
+        """
         if pronoun not in PRONOUNS_MALE | PRONOUNS_FEMALE:
             return None  # "they", "it", "someone", "another", "each": not one earlier person
         gender = "m" if pronoun in PRONOUNS_MALE else "f"
@@ -279,16 +296,16 @@ class SpeakerResolver:
             if described is not None and described[0] > at:
                 break  # an unnamed speaker ("the mayor") spoke after this person
             if at < position and agrees(person):
-                if self._named_since(person, at, position, agrees):
+                if self._named_since(person, at, position, agrees, own):
                     break
                 return person
         if (
             described is not None
             and position - described[0] <= _PRONOUN_WINDOW
-            and not self._named_since(None, described[0], position, agrees)
+            and not self._named_since(None, described[0], position, agrees, own)
         ):
             return described[1]
-        return self._recent_mention(position, agrees)
+        return self._recent_mention(position, agrees, own)
 
     def _writer(self, position: int) -> Person | None:
         """Who "I" is in first-person writing: the signature after it, or the author line.
@@ -338,6 +355,7 @@ class SpeakerResolver:
         since: int,
         until: int,
         agrees: Callable[[Person], bool],
+        own: Sequence[Span] = (),
     ) -> bool:
         """Whether another agreeing person was named as a subject after the last speaker."""
         for person in self.entities.people:
@@ -347,18 +365,21 @@ class SpeakerResolver:
                 root = mention.root
                 subject = _subject_token(root)
                 main_subject = subject is not None and subject.head.dep_ == "ROOT"
-                if since < mention.span[0] < until and main_subject:
+                at = mention.span[0]
+                if since < at < until and main_subject and not _inside(at, own):
                     return True
         return False
 
-    def _recent_mention(self, position: int, agrees: Callable[[Person], bool]) -> Person | None:
+    def _recent_mention(
+        self, position: int, agrees: Callable[[Person], bool], own: Sequence[Span] = ()
+    ) -> Person | None:
         best: tuple[bool, int, Person] | None = None
         for person in self.entities.people:
             if not agrees(person):
                 continue
             for mention in person.mentions:
                 at = mention.span[0]
-                if at >= position or position - at > _PRONOUN_WINDOW:
+                if at >= position or position - at > _PRONOUN_WINDOW or _inside(at, own):
                     continue
                 is_subject = _subject_token(mention.root) is not None
                 key = (is_subject, at, person)
@@ -371,11 +392,15 @@ class SpeakerResolver:
         words = _strip_determiner(mention).lower()
         if not words or len(words.split()) > 5:
             return None
-        matches = [
-            person
+        roles = [
+            (person, [role.lower() for at, role in person.roles if at <= position])
             for person in self.entities.people
-            if any(words in role.lower() and at <= position for at, role in person.roles)
         ]
+        matches = [person for person, said in roles if any(words in role for role in said)]
+        if len(matches) > 1:
+            # "the president" beside "President" Trump and "president of the Federal
+            # Reserve Bank" Williams: the role that is exactly the description decides.
+            matches = [person for person, said in roles if words in said]
         return matches[0] if len(matches) == 1 else None
 
     @staticmethod
@@ -384,6 +409,10 @@ class SpeakerResolver:
         if clause.dep_ == "relcl":
             return clause.head
         return None
+
+
+def _inside(offset: int, spans: Sequence[Span]) -> bool:
+    return any(start <= offset < end for start, end in spans)
 
 
 def _strip_determiner(text: str) -> str:

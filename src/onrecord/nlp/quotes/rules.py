@@ -33,6 +33,7 @@ from onrecord.nlp.quotes.cues import (
     SPEECH_VERBS,
     TITLE_CASE_FUNCTION_WORDS,
 )
+from onrecord.nlp.quotes.datelines import without_dateline
 from onrecord.nlp.quotes.frames import (
     hyphen_joined_start,
     hyphen_joined_subject,
@@ -195,6 +196,7 @@ class QuoteRules:
         self._extend_to_tagged_ends(found, roles)
         self._complete_quotations(found, roles)
         self._drop_leading_connectives(found)
+        self._drop_datelines(found)
         self._tagged_sources(found)
         for attribution in found:
             attribution.type = attribution.fixed_type or classify_type(
@@ -931,6 +933,17 @@ class QuoteRules:
             match = _LEADING_CONNECTIVE.match(self.text, start, end)
             if match and match.end() < end:
                 attribution.content[0] = (match.end(), end)
+
+    def _drop_datelines(self, found: list[Attribution]) -> None:
+        """Start statements and sources after a dateline the parser ran them into."""
+        for attribution in found:
+            head, paragraph = attribution.source_token, attribution.paragraph
+            at = paragraph.token_span(head)[0] if head and paragraph else None
+            attribution.content, attribution.source, head_kept = without_dateline(
+                self.text, attribution.content, attribution.source, at
+            )
+            if not head_kept:
+                attribution.source_token = None  # resolved by the source's text
 
     def _tokens_at(self, span: Span) -> tuple[ParsedParagraph, list[Token]] | None:
         index = bisect_right(self._offsets, span[0]) - 1  # the paragraph that may hold it
