@@ -587,3 +587,38 @@ def test_a_name_given_a_job_is_a_person_whatever_the_recogniser_said(nlp: Langua
     assert speaker(record, "what comes next") == "Eswar Prasad"
     people = {e.canonical: e for e in record.entities if e.label == "PERSON"}
     assert people["Eswar Prasad"].roles == ["trade professor at Cornell"]
+
+
+def test_a_speaker_described_by_age_is_the_person_just_written_about(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Jose Mourinho has agreed a deal to replace Mauricio Pochettino as manager until 2023.",
+        'The 56-year-old said: "I am excited to be joining a club with such a great heritage."',
+        "The club said the 47-year-old Pochettino would be missed.",
+    )
+    assert speaker(record, "excited to be joining") == "Jose Mourinho"
+    assert speaker(record, "would be missed") == "club"
+
+
+def test_a_list_after_a_name_is_no_role(nlp: Language) -> None:
+    """ "Anna Clark, her former record label and a couple of politicians" lists three
+    parties; "Tom Baker, an economist and tax expert" gives one role."""
+    record = extract(
+        nlp,
+        "A row involving Anna Clark, her former record label and a couple of big name US "
+        "politicians looks like it is coming to an end.",
+        "Tom Baker, an economist and tax expert, said the tax was fair.",
+    )
+    people = {e.canonical: e for e in record.entities if e.label == "PERSON"}
+    assert people["Anna Clark"].roles == []
+    assert people["Tom Baker"].roles == ["economist and tax expert"]
+
+
+def test_a_person_is_never_their_own_roles_owner(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "At the council, Tom Baker, his chief of staff, said the tax was fair.",
+    )
+    people = {e.canonical: e for e in record.entities if e.label == "PERSON"}
+    assert people["Tom Baker"].roles
+    assert not any(role.endswith("of Tom Baker") for role in people["Tom Baker"].roles)

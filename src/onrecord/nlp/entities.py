@@ -32,7 +32,7 @@ from onrecord.nlp.quotes.cues import (
 )
 
 KEPT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "EVENT")
-_ROLE_STOP_DEPS = ("det", "poss", "punct", "case", "predet")
+_ROLE_STOP_DEPS = ("det", "poss", "punct", "case", "predet", "mark", "cc")
 _PRONOUN_ROLES = frozenset({"he", "she", "it", "they", "we", "i", "you"})
 _NAME_ONLY_TYPES = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART"})
 _MAX_ROLE_TOKENS = 9
@@ -235,7 +235,7 @@ class ArticleEntities:
         self._cluster_people(mentions)
         for person in self.people:
             for mention in person.mentions:
-                role = self._role_of(mention)
+                role = self._role_of(mention, person.canonical)
                 if role and role not in [r for _, r in person.roles]:
                     person.roles.append((mention.span[0], role))
                 self._gender_from_honorific(person, mention)
@@ -425,12 +425,15 @@ class ArticleEntities:
 
     # -- roles --------------------------------------------------------------------------
 
-    def _role_of(self, mention: PersonMention) -> str | None:
+    def _role_of(self, mention: PersonMention, owner: str) -> str | None:
+        """The role or title ``mention`` gives the person named ``owner``."""
         root = mention.root
         ent = mention.ent
         # "NATO Secretary General Mark Rutte": title words before the name in its phrase.
         left = [t for t in root.subtree if t.i < ent.start]
         left = self._contiguous_before(left, ent.start)
+        if _indefinite_noun(left):
+            left = []  # "An entity Neumann controlled": no title, a clause
         role = self._role_text(mention.paragraph, left)
         if role:
             return role
@@ -446,7 +449,15 @@ class ArticleEntities:
         # "Mykhailo Fedorov, the new minister,"
         for child in root.children:
             if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i > ent.end - 1:
-                return self._role_text(mention.paragraph, list(child.subtree), possessor_of=child)
+                role = self._role_text(mention.paragraph, list(child.subtree), possessor_of=child)
+                if role and role.endswith(f" of {owner}"):
+                    # "his" is the person himself: "Rahm Emanuel, his chief of staff" is
+                    # someone else's; "Taylor Swift, her label and a couple of ..." a list.
+                    conjuncts = [c for c in child.children if c.dep_ == "conj"]
+                    if any(c.dep_ == "det" for conj in conjuncts for c in conj.children):
+                        return None
+                    return role[: -len(f" of {owner}")]
+                return role
         return None
 
     @staticmethod
@@ -654,6 +665,16 @@ def _mistagged_surname(ent: SpacySpan, surnames: set[str]) -> bool:
         and words[0].lower() in surnames
         and all(t.pos_ == "PROPN" for t in ent if not t.is_punct and t.dep_ != "case")
     )
+
+
+def _indefinite_noun(tokens: list[Token]) -> bool:
+    """Whether words before a name are "a"/"an" and one noun ("an entity Neumann controlled").
+
+    A title before a name takes no indefinite article; such a noun is the head of a
+    reduced relative clause whose subject is the name.
+    """
+    words = [t for t in tokens if not t.is_punct]
+    return len(words) == 2 and words[0].lower_ in ("a", "an") and words[1].pos_ == "NOUN"
 
 
 def _mistagged_person(ent: SpacySpan) -> bool:

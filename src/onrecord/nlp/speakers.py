@@ -50,6 +50,10 @@ _PRONOUN_WORDS = PRONOUNS_MALE | PRONOUNS_FEMALE | PRONOUNS_PLURAL | {"i", "me",
 """Source words that are pronouns, for sources known by their text only."""
 _ORGANISATION_TYPES = frozenset({"ORG", "GPE", "NORP", "FAC", "PRODUCT"})
 """Entity types of a source that names no person by a role ("Google says")."""
+_AGED = "the aged"
+"""Stands for a source that describes a person by age alone, resolved like a pronoun."""
+_AGE_DESCRIPTION = re.compile(r"\d{1,3}[ -]year[ -]old")
+""""56-year-old" as a whole source: someone written about just before."""
 _PRONOUN_WINDOW = 1500
 """How far back (characters) a pronoun may reach for its antecedent."""
 
@@ -163,6 +167,8 @@ class SpeakerResolver:
             pronoun: str | None = token.lower_
         elif token is None and word in _PRONOUN_WORDS:
             pronoun = word  # a source the tagger gave, without a parse token: "she"
+        elif _AGE_DESCRIPTION.fullmatch(_strip_determiner(word)):
+            pronoun = _AGED  # "The 56-year-old said": the person just written about
         else:
             pronoun = None
         if person is None and pronoun is not None:
@@ -175,7 +181,7 @@ class SpeakerResolver:
                 if attribution.type == "direct" and end > paragraph_start
             ]
             found = self._pronoun(pronoun, attribution.position, own)
-            if found is None or isinstance(found, Resolution):
+            if isinstance(found, Resolution) or (found is None and pronoun != _AGED):
                 return found or Resolution(None, None, None)
             person = found
         if (
@@ -275,18 +281,18 @@ class SpeakerResolver:
         Names inside the statement's own quotation (``own``) are what the speaker talks
         about: in '"... Trump makes a deal less likely," he said' the "he" is not Trump.
         """
-        if pronoun not in PRONOUNS_MALE | PRONOUNS_FEMALE:
+        if pronoun not in PRONOUNS_MALE | PRONOUNS_FEMALE | {_AGED}:
             return None  # "they", "it", "someone", "another", "each": not one earlier person
-        gender = "m" if pronoun in PRONOUNS_MALE else "f"
+        gender = "m" if pronoun in PRONOUNS_MALE else "f" if pronoun in PRONOUNS_FEMALE else None
 
         def agrees(person: Person) -> bool:
-            return person.gender in (None, gender)
+            return gender is None or person.gender in (None, gender)
 
         described = next(
             (
                 (at, result)
                 for at, result, noun_gender in reversed(self.described)
-                if at < position and noun_gender in (None, gender)
+                if at < position and (gender is None or noun_gender in (None, gender))
             ),
             None,
         )
