@@ -622,3 +622,13 @@ def test_a_person_is_never_their_own_roles_owner(nlp: Language) -> None:
     people = {e.canonical: e for e in record.entities if e.label == "PERSON"}
     assert people["Tom Baker"].roles
     assert not any(role.endswith("of Tom Baker") for role in people["Tom Baker"].roles)
+
+
+def test_hyphenated_names_keep_their_hyphens(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Foreign Minister Jean-Marc Ayrault said the council would meet on Friday.",
+        "Mr. Ayrault said the vote would follow.",
+    )
+    assert speaker(record, "council would meet") == "Jean-Marc Ayrault"
+    assert speaker(record, "vote would follow") == "Jean-Marc Ayrault"

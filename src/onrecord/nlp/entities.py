@@ -126,11 +126,18 @@ class Person:
 
 
 def _name_tokens(ent: SpacySpan) -> list[str]:
-    tokens = [t for t in ent if not t.is_punct or t.text == "."]
+    tokens = [t for t in ent if not t.is_punct or t.text == "." or _hyphen_in_word(t)]
     # "Obama Says" in a title-case headline: the verb is no part of the name
     while len(tokens) > 1 and (tokens[-1].pos_ == "VERB" or tokens[-1].lower_ in _HEADLINE_VERBS):
         tokens.pop()
-    words = [t.text for t in tokens]
+    words: list[str] = []
+    for token in tokens:
+        if words and (_hyphen_in_word(token) or words[-1].endswith("-")):
+            words[-1] += token.text  # "Jean-Marc", "Holtz-Eakin": one word, as written
+        else:
+            words.append(token.text)
+    if words:
+        words[-1] = words[-1].rstrip("-")
     while words and words[-1] in ("'s", "’s", "'", "’"):
         words.pop()
     return words
@@ -480,14 +487,14 @@ class ArticleEntities:
             tokens = tokens[ages[-1] + 1 :]  # "the 68-year-old", "about 68-year-old": no role
         while tokens and (
             tokens[0].dep_ in _ROLE_STOP_DEPS
-            or tokens[0].is_punct
+            or not _has_word(tokens[0])
             or tokens[0].lower_ in _HONORIFICS
         ):
             tokens.pop(0)
-        while tokens and (tokens[-1].is_punct or tokens[-1].lower_ in _HONORIFICS):
+        while tokens and (not _has_word(tokens[-1]) or tokens[-1].lower_ in _HONORIFICS):
             tokens.pop()  # "Senior author Dr. Silvia Martins": the role is "Senior author"
-        if not tokens or len(tokens) > _MAX_ROLE_TOKENS:
-            return None
+        if not tokens or len(tokens) > _MAX_ROLE_TOKENS or tokens[0].text.startswith("@"):
+            return None  # "(@RobertMaguire)": a handle, no role
         if any(t.pos_ in ("VERB", "AUX") or t.ent_type_ == "PERSON" for t in tokens):
             return None
         if not any(t.pos_ in ("NOUN", "PROPN") for t in tokens):
@@ -641,6 +648,16 @@ def _ends_an_age(token: Token) -> bool:
         and doc[token.i - 1].text == "-"
         and doc[token.i - 2].lower_ in ("year", "years")
     )
+
+
+def _has_word(token: Token) -> bool:
+    """Whether a token holds a letter or digit (not "|", "•", "—" or a comma)."""
+    return any(c.isalnum() for c in token.text)
+
+
+def _hyphen_in_word(token: Token) -> bool:
+    """Whether ``token`` is a hyphen with a word glued to each side ("Jean-Marc")."""
+    return token.text == "-" and _joins_words(token)
 
 
 def _joins_words(token: Token) -> bool:
