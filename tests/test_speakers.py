@@ -632,3 +632,16 @@ def test_hyphenated_names_keep_their_hyphens(nlp: Language) -> None:
     )
     assert speaker(record, "council would meet") == "Jean-Marc Ayrault"
     assert speaker(record, "vote would follow") == "Jean-Marc Ayrault"
+
+
+def test_it_said_is_the_organisation_that_spoke_last(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Mayor Anna Clark said that the harbour would open in May.",
+        "The Harbour Authority said that the ferries would wait. “We have agreed to delay "
+        "the new timetable,” it said.",
+        "It is unclear when the ferries will run.",
+        "Ms. Clark said that she was disappointed. It added that the costs would rise.",
+    )
+    assert speaker(record, "agreed to delay") == "Harbour Authority"
+    assert speaker(record, "costs would rise") is None

@@ -54,6 +54,28 @@ _AGED = "the aged"
 """Stands for a source that describes a person by age alone, resolved like a pronoun."""
 _AGE_DESCRIPTION = re.compile(r"\d{1,3}[ -]year[ -]old")
 """"56-year-old" as a whole source: someone written about just before."""
+_REPORTING_VERBS = frozenset(
+    {
+        "say",
+        "tell",
+        "state",
+        "add",
+        "announce",
+        "report",
+        "write",
+        "deny",
+        "claim",
+        "reply",
+        "respond",
+        "post",
+        "tweet",
+        "warn",
+        "insist",
+        "acknowledge",
+        "declare",
+    }
+)
+"""Verbs whose subject "it" is the organisation that spoke last ("it said")."""
 _PRONOUN_WINDOW = 1500
 """How far back (characters) a pronoun may reach for its antecedent."""
 
@@ -81,6 +103,9 @@ class SpeakerResolver:
         self.history: list[tuple[int, Person]] = []
         self.described: list[tuple[int, Resolution, str | None]] = []
         """Earlier speakers known only by a description ("a spokeswoman"), with gender."""
+        self.last_body: tuple[int, Resolution] | None = None
+        """The last speaker, when it was one organisation or thing ("Big Machine", "the
+        statement"): what a following "it said" names."""
         self._name_lines: tuple[list[tuple[int, Person]], tuple[int, Person] | None] | None = None
         """Signature and author lines, found on the first "I" (``_writer``)."""
 
@@ -104,11 +129,16 @@ class SpeakerResolver:
                 result = self.resolve(attribution)
             results[index] = result
             resolved_by_id[id(attribution)] = result
+            token = attribution.source_token
             if result.person is not None:
                 self.history.append((attribution.position, result.person))
-            elif result.speaker is not None and _is_person_description(attribution.source_token):
-                gender = _noun_gender(attribution.source_token)
+                self.last_body = None
+            elif result.speaker is not None and _is_person_description(token):
+                gender = _noun_gender(token)
                 self.described.append((attribution.position, result, gender))
+                self.last_body = None
+            elif result.speaker is not None and _names_one_body(token):
+                self.last_body = (attribution.position, result)
         return [results[i] for i in range(len(attributions))]
 
     def resolve(self, attribution: Attribution) -> Resolution:
@@ -171,6 +201,9 @@ class SpeakerResolver:
             pronoun = _AGED  # "The 56-year-old said": the person just written about
         else:
             pronoun = None
+        if person is None and pronoun == "it" and self._body_speaks(token, attribution.position):
+            assert self.last_body is not None
+            return self.last_body[1]  # "Big Machine says ... 'We have agreed ...,' it says."
         if person is None and pronoun is not None:
             # A direct quotation's names, in the paragraph of its cue, are what the speaker
             # talks about, never who speaks.
@@ -272,6 +305,15 @@ class SpeakerResolver:
         if len(phrase.split()) > _LONGEST_PHRASE:
             phrase = self.text[start : min(end, paragraph.token_span(head)[1])]
         return phrase.lstrip(_OPENING_MARKS).rstrip() or self.text[start:end]
+
+    def _body_speaks(self, token: Token | None, position: int) -> bool:
+        """Whether "it", the subject of a reporting verb, is the organisation that spoke last."""
+        return (
+            self.last_body is not None
+            and position - self.last_body[0] <= _PRONOUN_WINDOW
+            and token is not None
+            and token.head.lemma_ in _REPORTING_VERBS
+        )
 
     def _pronoun(
         self, pronoun: str, position: int, own: Sequence[Span] = ()
@@ -432,6 +474,16 @@ def _stands_apart(token: Token) -> bool:
     """Whether a punctuation mark separates words (", ", " (", " — "), unlike "veto-wielding"."""
     before = token.doc[token.i - 1] if token.i > 0 else None
     return bool(token.whitespace_) or before is None or bool(before.whitespace_)
+
+
+def _names_one_body(token: Token | None) -> bool:
+    """Whether a source names one organisation or thing ("Big Machine", "the report")."""
+    return (
+        token is not None
+        and token.pos_ in ("PROPN", "NOUN")
+        and token.tag_ not in ("NNS", "NNPS")
+        and token.ent_type_ not in ("PERSON", "NORP")
+    )
 
 
 def _is_common_noun_head(token: Token | None) -> bool:
