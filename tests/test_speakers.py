@@ -645,3 +645,15 @@ def test_it_said_is_the_organisation_that_spoke_last(nlp: Language) -> None:
     )
     assert speaker(record, "agreed to delay") == "Harbour Authority"
     assert speaker(record, "costs would rise") is None
+
+
+def test_a_title_the_recogniser_took_into_a_name_is_no_part_of_it(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Superintendent Jennifer McCormick has cited a study showing low pay.",
+        "McCormick said the rally was peaceful.",
+        "Lee C. Bollinger, the university's president, said the talks would go on.",
+    )
+    assert speaker(record, "rally was peaceful") == "Jennifer McCormick"
+    people = {e.canonical for e in record.entities if e.label == "PERSON"}
+    assert {"Jennifer McCormick", "Lee C. Bollinger"} <= people

@@ -27,6 +27,7 @@ from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
 from onrecord.nlp.quotes.cues import (
     HONORIFICS_FEMALE,
     HONORIFICS_MALE,
+    PERSON_NOUNS,
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
 )
@@ -36,6 +37,11 @@ _ROLE_STOP_DEPS = ("det", "poss", "punct", "case", "predet", "mark", "cc")
 _PRONOUN_ROLES = frozenset({"he", "she", "it", "they", "we", "i", "you"})
 _NAME_ONLY_TYPES = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART"})
 _MAX_ROLE_TOKENS = 9
+_NAME_TITLES = frozenset(
+    {"superintendent", "rabbi", "archbishop", "bishop", "reverend", "rev.", "pastor", "dean"}
+    | {"principal", "coach", "follow", "sen.", "rep.", "gov.", "dr.", "mr.", "mrs.", "ms."}
+)
+"""Words before a first name that the entity recogniser may take as part of the name."""
 _JOB_NOUNS = frozenset(
     [
         "professor",
@@ -372,13 +378,13 @@ class ArticleEntities:
                     if (len(w) > len(words) and w[-len(words) :] == words)
                     or (len(w) < len(words) and words[-len(w) :] == w)
                 ]
-                best = max(forms, key=_name_form_rank)
+                best = _from_first_name(max(forms, key=_name_form_rank))
                 key, canonical = " ".join(best).lower(), " ".join(best)
             else:
                 firsts = {w[0].lower() for w in candidates}
                 generations = {bool(_JUNIOR.fullmatch(w[-1])) for w in candidates}
                 if len(firsts) == 1 and len(generations) == 1:
-                    best = max(candidates, key=_name_form_rank)
+                    best = _from_first_name(max(candidates, key=_name_form_rank))
                     key, canonical = " ".join(best).lower(), " ".join(best)
                 elif candidates:
                     # Several people share the surname ("Clinton"): pick one of them.
@@ -628,6 +634,23 @@ class ArticleEntities:
             )
         result.extend(sorted(self.others.values(), key=lambda e: e.spans[0]))
         return result
+
+
+def _from_first_name(words: list[str]) -> list[str]:
+    """A name without the title words the entity recogniser took in before it.
+
+    "Superintendent Jennifer McCormick" is Jennifer McCormick and "Follow Pam Key" (a
+    byline's "Follow Pam Key on Twitter") Pam Key: words for a job or a title, before a
+    first name known as one ("Lee C. Bollinger" keeps "Lee").
+    """
+    for at in range(1, len(words) - 1):
+        title = [w.lower() for w in words[:at]]
+        if not all(w in _NAME_TITLES or w in PERSON_NOUNS for w in title):
+            return words
+        first = words[at].lower()
+        if first in first_name_genders() and first not in _SURNAME_PARTICLES:
+            return words[at:]
+    return words
 
 
 def _name_form_rank(words: list[str]) -> tuple[bool, int]:
