@@ -657,3 +657,15 @@ def test_a_title_the_recogniser_took_into_a_name_is_no_part_of_it(nlp: Language)
     assert speaker(record, "rally was peaceful") == "Jennifer McCormick"
     people = {e.canonical for e in record.entities if e.label == "PERSON"}
     assert {"Jennifer McCormick", "Lee C. Bollinger"} <= people
+
+
+def test_family_names_written_first(nlp: Language) -> None:
+    """ "Mr. Ban" is Ban Ki-moon and "Mr. Xi" Xi Jinping."""
+    record = extract(
+        nlp,
+        "Secretary General Ban Ki-moon said the summit would open on Monday.",
+        "President Xi Jinping said China would attend.",
+        "Mr. Ban said that the talks would be long. Mr. Xi said that the delegation was ready.",
+    )
+    assert speaker(record, "talks would be long") == "Ban Ki-moon"
+    assert speaker(record, "delegation was ready") == "Xi Jinping"

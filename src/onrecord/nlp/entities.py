@@ -398,6 +398,30 @@ class ArticleEntities:
                 by_key[key] = person
                 self.people.append(person)
             person.mentions.append(mention)
+        self._join_family_names_first()
+
+    def _join_family_names_first(self) -> None:
+        """Join "Mr. Ban" to Ban Ki-moon, "Mr. Xi" to Xi Jinping: family name first.
+
+        A one-word name that no one's last word matches is the first word of the one
+        person whose two- or three-word name opens with a one-syllable family name (at
+        most four letters, no first name: Ban, Xi, Park, Moon, Wang), not "Obama" of a
+        mis-tagged "Obama White House".
+        """
+        genders = first_name_genders()
+        openers: dict[str, list[Person]] = {}
+        for person in self.people:
+            words = person.canonical.split()
+            if 1 < len(words) <= 3 and len(words[0]) <= 4 and words[0].lower() not in genders:
+                openers.setdefault(_key(words[0]), []).append(person)
+        surnames = {person.surname for person in self.people if " " in person.canonical}
+        for single in [p for p in self.people if " " not in p.canonical]:
+            named = openers.get(_key(single.canonical), [])
+            if len(named) == 1 and single.surname not in surnames:
+                named[0].mentions = sorted(
+                    named[0].mentions + single.mentions, key=lambda m: m.span
+                )
+                self.people.remove(single)
 
     @staticmethod
     def _namesake(
