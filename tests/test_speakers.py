@@ -669,3 +669,14 @@ def test_family_names_written_first(nlp: Language) -> None:
     )
     assert speaker(record, "talks would be long") == "Ban Ki-moon"
     assert speaker(record, "delegation was ready") == "Xi Jinping"
+
+
+def test_the_surname_of_a_person_tagged_as_an_organisation(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Eswar Prasad, a trade professor at Cornell, said the talks had stalled.",
+        "Prasad said the farmers would suffer.",
+    )
+    labels = {e.canonical: e.label for e in record.entities}
+    assert labels["Eswar Prasad"] == "PERSON"
+    assert "Prasad" not in labels

@@ -237,10 +237,17 @@ class ArticleEntities:
             others = [
                 o for o in others if not any(o[1][0] < t[1] and t[0] < o[1][1] for t in taken)
             ]
+        people = [o for o in others if _mistagged_person(o[0])]
+        for ent, span, paragraph in people:
+            # "Eswar Prasad, a trade professor at Cornell," tagged ORG; a later bare
+            # "Prasad" tagged ORG is his surname (below)
+            mentions.append(PersonMention(span, ent, paragraph))
+            surnames.add(_name_tokens(ent)[-1].lower())
         for ent, span, paragraph in others:
-            if _mistagged_surname(ent, surnames) or _mistagged_person(ent):
-                # "Biden's advisers" tagged GPE in an article about Joe Biden; "Eswar
-                # Prasad, a trade professor at Cornell," tagged ORG.
+            if any(ent is person[0] for person in people):
+                continue
+            if _mistagged_surname(ent, surnames):
+                # "Biden's advisers" tagged GPE in an article about Joe Biden
                 mentions.append(PersonMention(span, ent, paragraph))
             else:
                 self._add_other(ent, span)
@@ -746,7 +753,8 @@ def _mistagged_person(ent: SpacySpan) -> bool:
 
     "Eswar Prasad, a trade professor at Cornell," and "the economist, Eswar Prasad," name
     a person whatever the entity recogniser said: a name of two to four proper nouns in
-    apposition with a singular noun for a job only people do.
+    apposition with a singular noun for a job only people do. (A first name is no sign:
+    "Fox", "Clinton", "Washington" and "Edison" are first names too.)
     """
     if ent.label_ not in ("ORG", "NORP", "FAC", "PRODUCT"):
         return False
