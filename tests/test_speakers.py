@@ -680,3 +680,26 @@ def test_the_surname_of_a_person_tagged_as_an_organisation(nlp: Language) -> Non
     labels = {e.canonical: e.label for e in record.entities}
     assert labels["Eswar Prasad"] == "PERSON"
     assert "Prasad" not in labels
+
+
+def test_an_epithet_is_the_person_who_spoke_last(nlp: Language) -> None:
+    """ "The Republican nominee" after Tom Baker spoke is Tom Baker; "the senator" is
+    not, when his role is another job."""
+    record = extract(
+        nlp,
+        "Tom Baker said he had big plans for the final month of the campaign.",
+        "The Republican nominee noted that his campaign had not spent much on ads.",
+        "Anna Clark, an economist at the university, said the plan was costly.",
+        "The senator said that the vote would be close.",
+    )
+    assert speaker(record, "not spent much") == "Tom Baker"
+    assert speaker(record, "vote would be close") != "Anna Clark"
+
+
+def test_an_office_is_someone_new_unless_the_role_says_so(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Senator Tom Baker said the budget was too small.",
+        "The senator said that the vote would be close.",
+    )
+    assert speaker(record, "vote would be close") == "Tom Baker"

@@ -76,6 +76,15 @@ _REPORTING_VERBS = frozenset(
     }
 )
 """Verbs whose subject "it" is the organisation that spoke last ("it said")."""
+_EPITHET_NOUNS = frozenset(
+    {"nominee", "candidate", "billionaire", "mogul", "tycoon", "businessman", "frontrunner"}
+    | {"senator", "governor", "congressman", "congresswoman", "mayor", "incumbent"}
+)
+"""Nouns that news writes, after "the", for a person just named ("the GOP nominee")."""
+_OFFICES = frozenset({"senator", "governor", "congressman", "congresswoman", "mayor"})
+"""Epithets for an office: only someone given that office is called so."""
+_ROLE_ABBREVIATIONS = {"sen.": "senator", "gov.": "governor", "rep.": "congressman"}
+_PARTY_WORDS = frozenset({"republican", "democrat", "democratic", "gop", "independent"})
 _PRONOUN_WINDOW = 1500
 """How far back (characters) a pronoun may reach for its antecedent."""
 
@@ -233,6 +242,13 @@ class SpeakerResolver:
             # "the president" may be a person named before; "Teachers" are not one person,
             # and "research conducted by ..." is no one's "research director".
             person = self._description(mention_text, attribution.position)
+        if person is None and token is not None and _is_epithet(token, mention_text):
+            # "Donald Trump says ... The Republican presidential nominee noted ...": the
+            # person who spoke last, when nothing else was named since and no other job
+            # was given to them ("the senator" is not a "Republican presidential nominee").
+            last = self._last_speaker(attribution.position)
+            if last is not None and _role_allows(last.role_at(attribution.position), token):
+                person = last
         if person is not None:
             if (
                 token is not None
@@ -314,6 +330,17 @@ class SpeakerResolver:
             and token is not None
             and token.head.lemma_ in _REPORTING_VERBS
         )
+
+    def _last_speaker(self, position: int) -> Person | None:
+        """The person who spoke last, if no one else spoke or was named as a subject since."""
+        if not self.history:
+            return None
+        at, person = self.history[-1]
+        if position - at > _PRONOUN_WINDOW or (self.described and self.described[-1][0] > at):
+            return None
+        if self._named_since(person, at, position, lambda other: True):
+            return None
+        return person
 
     def _pronoun(
         self, pronoun: str, position: int, own: Sequence[Span] = ()
@@ -474,6 +501,31 @@ def _stands_apart(token: Token) -> bool:
     """Whether a punctuation mark separates words (", ", " (", " — "), unlike "veto-wielding"."""
     before = token.doc[token.i - 1] if token.i > 0 else None
     return bool(token.whitespace_) or before is None or bool(before.whitespace_)
+
+
+def _is_epithet(token: Token | None, mention: str) -> bool:
+    """Whether a source is a definite epithet for someone named before ("the GOP nominee")."""
+    return (
+        token is not None
+        and token.tag_ == "NN"
+        and token.lemma_.lower() in _EPITHET_NOUNS
+        and mention.lower().startswith("the ")
+        and not any(child.dep_ in ("prep", "poss", "relcl", "acl") for child in token.children)
+    )
+
+
+def _role_allows(role: str | None, epithet: Token) -> bool:
+    """Whether a person with ``role`` may be called by the ``epithet`` noun.
+
+    A role holding the same job ("Massachusetts Sen." for "the senator") allows it; for
+    a campaign epithet ("the nominee", "the businessman") so do no role and a party only
+    ("Republican"); an office ("the senator", "the mayor") needs the office in the role.
+    """
+    job = epithet.lemma_.lower()
+    if not role:
+        return job not in _OFFICES  # "The mayor said" after Tom Baker: someone new
+    words = [_ROLE_ABBREVIATIONS.get(w, w) for w in role.lower().replace(",", " ").split()]
+    return job in words or (job not in _OFFICES and all(w in _PARTY_WORDS for w in words))
 
 
 def _names_one_body(token: Token | None) -> bool:
