@@ -237,14 +237,15 @@ class ArticleEntities:
             others = [
                 o for o in others if not any(o[1][0] < t[1] and t[0] < o[1][1] for t in taken)
             ]
-        people = [o for o in others if _mistagged_person(o[0])]
-        for ent, span, paragraph in people:
-            # "Eswar Prasad, a trade professor at Cornell," tagged ORG; a later bare
-            # "Prasad" tagged ORG is his surname (below)
-            mentions.append(PersonMention(span, ent, paragraph))
-            surnames.add(_name_tokens(ent)[-1].lower())
-        for ent, span, paragraph in others:
-            if any(ent is person[0] for person in people):
+        people = [_mistagged_person(ent) for ent, _, _ in others]
+        for (ent, span, paragraph), is_person in zip(others, people, strict=True):
+            if is_person:
+                # "Eswar Prasad, a trade professor at Cornell," tagged ORG; a later bare
+                # "Prasad" tagged ORG is his surname (below)
+                mentions.append(PersonMention(span, ent, paragraph))
+                surnames.add(_name_tokens(ent)[-1].lower())
+        for (ent, span, paragraph), is_person in zip(others, people, strict=True):
+            if is_person:
                 continue
             if _mistagged_surname(ent, surnames):
                 # "Biden's advisers" tagged GPE in an article about Joe Biden
@@ -678,8 +679,7 @@ def _from_first_name(words: list[str]) -> list[str]:
         title = [w.lower() for w in words[:at]]
         if not all(w in _NAME_TITLES or w in PERSON_NOUNS for w in title):
             return words
-        first = words[at].lower()
-        if first in first_name_genders() and first not in _SURNAME_PARTICLES:
+        if _is_first_name(words[at]):
             return words[at:]
     return words
 
@@ -687,10 +687,12 @@ def _from_first_name(words: list[str]) -> list[str]:
 def _name_form_rank(words: list[str]) -> tuple[bool, int]:
     """Rank a name's forms for the canonical one: opening with a first name, then longest."""
     first = words[0]
-    opens = bool(_INITIAL.fullmatch(first)) or (
-        first.lower() in first_name_genders() and first.lower() not in _SURNAME_PARTICLES
-    )
-    return opens, len(words)
+    return bool(_INITIAL.fullmatch(first)) or _is_first_name(first), len(words)
+
+
+def _is_first_name(word: str) -> bool:
+    """Whether a word is a known first name and no surname particle ("de", "van")."""
+    return word.lower() in first_name_genders() and word.lower() not in _SURNAME_PARTICLES
 
 
 def _ends_an_age(token: Token) -> bool:

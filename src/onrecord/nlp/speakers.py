@@ -210,9 +210,9 @@ class SpeakerResolver:
             pronoun = _AGED  # "The 56-year-old said": the person just written about
         else:
             pronoun = None
-        if person is None and pronoun == "it" and self._body_speaks(token, attribution.position):
-            assert self.last_body is not None
-            return self.last_body[1]  # "Big Machine says ... 'We have agreed ...,' it says."
+        body = self._speaking_body(token, attribution.position) if pronoun == "it" else None
+        if person is None and body is not None:
+            return body  # "Big Machine says ... 'We have agreed ...,' it says."
         if person is None and pronoun is not None:
             # A direct quotation's names, in the paragraph of its cue, are what the speaker
             # talks about, never who speaks.
@@ -322,14 +322,12 @@ class SpeakerResolver:
             phrase = self.text[start : min(end, paragraph.token_span(head)[1])]
         return phrase.lstrip(_OPENING_MARKS).rstrip() or self.text[start:end]
 
-    def _body_speaks(self, token: Token | None, position: int) -> bool:
-        """Whether "it", the subject of a reporting verb, is the organisation that spoke last."""
-        return (
-            self.last_body is not None
-            and position - self.last_body[0] <= _PRONOUN_WINDOW
-            and token is not None
-            and token.head.lemma_ in _REPORTING_VERBS
-        )
+    def _speaking_body(self, token: Token | None, position: int) -> Resolution | None:
+        """The organisation that spoke last, when "it" is the subject of a reporting verb."""
+        if self.last_body is None or token is None or token.head.lemma_ not in _REPORTING_VERBS:
+            return None
+        at, body = self.last_body
+        return body if position - at <= _PRONOUN_WINDOW else None
 
     def _last_speaker(self, position: int) -> Person | None:
         """The person who spoke last, if no one else spoke or was named as a subject since."""
@@ -503,11 +501,10 @@ def _stands_apart(token: Token) -> bool:
     return bool(token.whitespace_) or before is None or bool(before.whitespace_)
 
 
-def _is_epithet(token: Token | None, mention: str) -> bool:
+def _is_epithet(token: Token, mention: str) -> bool:
     """Whether a source is a definite epithet for someone named before ("the GOP nominee")."""
     return (
-        token is not None
-        and token.tag_ == "NN"
+        token.tag_ == "NN"
         and token.lemma_.lower() in _EPITHET_NOUNS
         and mention.lower().startswith("the ")
         and not any(child.dep_ in ("prep", "poss", "relcl", "acl") for child in token.children)
