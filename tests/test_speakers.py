@@ -703,3 +703,58 @@ def test_an_office_is_someone_new_unless_the_role_says_so(nlp: Language) -> None
         "The senator said that the vote would be close.",
     )
     assert speaker(record, "vote would be close") == "Tom Baker"
+
+
+def test_a_role_stops_before_a_clause_about_the_employer(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        '"Talks will drag on," said Phil Levy, the chief economist at Flexport, which'
+        " coordinates shipments for companies.",
+        "Paul Greer, a salesman from Sumter, South Carolina, said the plant would close.",
+    )
+    assert person(record, "Phil Levy").roles == ["chief economist at Flexport"]
+    assert person(record, "Paul Greer").roles == ["salesman from Sumter, South Carolina"]
+
+
+def test_a_capitalised_title_after_a_name_is_a_role(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "James P. Kennedy Jr., the U.S. Attorney for the Western District of New York, said"
+        " the case highlights that free speech carries responsibilities.",
+    )
+    assert person(record, "James P. Kennedy Jr.").roles == [
+        "U.S. Attorney for the Western District of New York"
+    ]
+
+
+def test_a_long_organisation_name_counts_as_one_word_of_a_role(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Anne Krueger, the former executive director for China at the International Monetary"
+        " Fund, said the tariffs must go.",
+    )
+    assert person(record, "Anne Krueger").roles == [
+        "former executive director for China at the International Monetary Fund"
+    ]
+
+
+def test_other_people_listed_after_a_role_are_not_part_of_it(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Training works, according to Craig Bryan, head of the National Center for Veterans"
+        " Studies at the University of Utah, and other scientists.",
+    )
+    assert person(record, "Craig Bryan").roles == [
+        "head of the National Center for Veterans Studies at the University of Utah"
+    ]
+
+
+def test_a_people_is_not_the_person_whose_role_names_its_country(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "A meeting between Mr. Trump and his Chinese counterpart, Xi Jinping, was canceled."
+        " Mr. Trump has since said that a signing would take place in farm country, but the"
+        " Chinese have been reluctant to commit to a meeting until a deal is finalized.",
+    )
+    assert person(record, "Xi Jinping").roles == ["Chinese counterpart of Trump"]
+    assert speaker(record, "a meeting") == "Chinese"

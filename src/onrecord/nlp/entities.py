@@ -80,6 +80,11 @@ _JOB_NOUNS = frozenset(
     ]
 )
 """Jobs only people do: a name in apposition with one is a person's ("..., a professor")."""
+_TITLE_NOUNS = _JOB_NOUNS | frozenset(
+    {"commissioner", "director", "administrator", "chief", "counsel", "prosecutor"}
+    | {"representative", "speaker", "treasurer", "deputy", "general", "editor", "chancellor"}
+)
+"""Job words that news capitalises as titles ("the U.S. Attorney for ...", "the Speaker")."""
 _INITIAL = re.compile(r"[A-Z]\.")
 _SURNAME_PARTICLES = frozenset(
     {"van", "von", "de", "da", "del", "della", "di", "la", "le", "al", "el"}
@@ -493,8 +498,8 @@ class ArticleEntities:
             return self._role_text(mention.paragraph, tokens, possessor_of=head)
         # "Mykhailo Fedorov, the new minister,"
         for child in root.children:
-            if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i > ent.end - 1:
-                role = self._role_text(mention.paragraph, list(child.subtree), possessor_of=child)
+            if child.dep_ == "appos" and _is_role_noun(child) and child.i > ent.end - 1:
+                role = self._role_text(mention.paragraph, _role_phrase(child), possessor_of=child)
                 if role and role.endswith(f" of {owner}"):
                     # "his" is the person himself: "Rahm Emanuel, his chief of staff" is
                     # someone else's; "Taylor Swift, her label and a couple of ..." a list.
@@ -531,7 +536,7 @@ class ArticleEntities:
             tokens.pop(0)
         while tokens and (not _has_word(tokens[-1]) or tokens[-1].lower_ in _HONORIFICS):
             tokens.pop()  # "Senior author Dr. Silvia Martins": the role is "Senior author"
-        if not tokens or len(tokens) > _MAX_ROLE_TOKENS or tokens[0].text.startswith("@"):
+        if not tokens or _role_length(tokens) > _MAX_ROLE_TOKENS or tokens[0].text.startswith("@"):
             return None  # "(@RobertMaguire)": a handle, no role
         if any(t.pos_ in ("VERB", "AUX") or t.ent_type_ == "PERSON" for t in tokens):
             return None
@@ -547,6 +552,8 @@ class ArticleEntities:
         start = paragraph.offset + tokens[0].idx
         end = paragraph.offset + tokens[-1].idx + len(tokens[-1].text)
         role = " ".join(self.text[start:end].split())
+        if "(" in role and ")" not in role:
+            role = role[: role.index("(")].rstrip()  # "High Commissioner for Refugees (UNHCR"
         if possessor_of is not None:
             owner = self._possessor(possessor_of)
             if owner:
@@ -704,6 +711,53 @@ def _ends_an_age(token: Token) -> bool:
         and doc[token.i - 1].text == "-"
         and doc[token.i - 2].lower_ in ("year", "years")
     )
+
+
+def _is_role_noun(token: Token) -> bool:
+    """Whether an apposition's head can be a job: a noun, or an untagged title word.
+
+    "James P. Kennedy Jr., the U.S. Attorney for ..." parses "Attorney" as a proper noun;
+    other proper nouns there are names, headlines or party tags ("Smith, Reuters").
+    """
+    if token.tag_ in ("NNS", "NNPS"):
+        return False  # "..., winners of the Poe award": a group, not one person's job
+    if token.pos_ == "NOUN":
+        return True
+    return token.pos_ == "PROPN" and not token.ent_type_ and token.lower_ in _TITLE_NOUNS
+
+
+def _role_phrase(head: Token) -> list[Token]:
+    """The tokens of an apposition's phrase without its comma-led clauses or conjuncts.
+
+    "Phil Levy, the chief economist at Flexport, which coordinates shipments" gives "the
+    chief economist at Flexport": the relative clause, a participle or a second apposition
+    after a comma says more about the company, not the person's job; "..., and other
+    scientists" adds other people.
+    """
+    doc = head.doc
+    cut: set[int] = set()
+    for token in head.subtree:
+        if token.i == head.i or token.i in cut:
+            continue
+        edge = token.left_edge.i
+        if token.dep_ == "conj" and token.head.i == head.i:
+            # "head of the National Center ..., and other scientists": a list of people
+            if edge > head.i + 2 and doc[edge - 1].dep_ == "cc" and doc[edge - 2].text == ",":
+                cut.update(range(edge - 2, token.right_edge.i + 1))
+        elif (
+            token.dep_ in ("relcl", "acl", "appos")
+            and edge > head.i
+            and doc[edge - 1].text == ","
+            and token.ent_type_ not in ("GPE", "LOC")  # "a salesman from Sumter, South Carolina"
+        ):
+            cut.update(t.i for t in token.subtree)
+            cut.add(edge - 1)
+    return [t for t in head.subtree if t.i not in cut]
+
+
+def _role_length(tokens: list[Token]) -> int:
+    """Words in a role, a multi-word name counted once ("the International Monetary Fund")."""
+    return sum(1 for t in tokens if not (t.ent_iob_ == "I" and t.ent_type_))
 
 
 def _has_word(token: Token) -> bool:

@@ -469,7 +469,9 @@ class SpeakerResolver:
             (person, [role.lower() for at, role in person.roles if at <= position])
             for person in self.entities.people
         ]
-        matches = [person for person, said in roles if any(words in role for role in said)]
+        matches = [
+            person for person, said in roles if any(_describes(words, role) for role in said)
+        ]
         if len(matches) > 1:
             # "the president" beside "President" Trump and "president of the Federal
             # Reserve Bank" Williams: the role that is exactly the description decides.
@@ -486,6 +488,39 @@ class SpeakerResolver:
 
 def _inside(offset: int, spans: Sequence[Span]) -> bool:
     return any(start <= offset < end for start, end in spans)
+
+
+_WORD = re.compile(r"[\w'’.-]+")
+_ROLE_PREPOSITIONS = frozenset({"of", "at", "for", "to", "in", "on", "with", "from"})
+
+
+def _role_heads(words: Sequence[str]) -> set[str]:
+    """The job words of a role: the last word of each conjunct before its first preposition.
+
+    "founder and CEO of Acme" holds "founder" and "ceo"; "science fiction and fantasy
+    author", "fiction" and "author".
+    """
+    for index, word in enumerate(words):
+        if word in _ROLE_PREPOSITIONS and index:
+            words = words[:index]
+            break
+    heads = {words[i - 1] for i, word in enumerate(words) if word == "and" and i}
+    return heads | {words[-1]}
+
+
+def _describes(description: str, role: str) -> bool:
+    """Whether a description ("secretary general") names the holder of ``role``.
+
+    Its words appear in the role as whole words, and its job word is one of the role's:
+    "the secretary general" is "NATO Secretary General", but "the Chinese" (a people) is
+    not the "Chinese counterpart of Trump".
+    """
+    wanted, words = _WORD.findall(description), _WORD.findall(role)
+    if not wanted or not words:
+        return False
+    if not any(words[i : i + len(wanted)] == wanted for i in range(len(words))):
+        return False
+    return bool(_role_heads(wanted) & _role_heads(words))
 
 
 def _strip_determiner(text: str) -> str:
