@@ -721,10 +721,12 @@ def test_a_capitalised_title_after_a_name_is_a_role(nlp: Language) -> None:
         nlp,
         "James P. Kennedy Jr., the U.S. Attorney for the Western District of New York, said"
         " the case highlights that free speech carries responsibilities.",
+        '"Our strategy is to be where the consumer is," said Strauss Zelnick, CEO of Take-Two.',
     )
     assert person(record, "James P. Kennedy Jr.").roles == [
         "U.S. Attorney for the Western District of New York"
     ]
+    assert person(record, "Strauss Zelnick").roles == ["CEO of Take-Two"]
 
 
 def test_a_long_organisation_name_counts_as_one_word_of_a_role(nlp: Language) -> None:

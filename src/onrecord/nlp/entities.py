@@ -83,6 +83,7 @@ _JOB_NOUNS = frozenset(
 _TITLE_NOUNS = _JOB_NOUNS | frozenset(
     {"commissioner", "director", "administrator", "chief", "counsel", "prosecutor"}
     | {"representative", "speaker", "treasurer", "deputy", "general", "editor", "chancellor"}
+    | {"ceo", "cfo", "coo", "cto", "vp", "founder", "co-founder", "chair"}
 )
 """Job words that news capitalises as titles ("the U.S. Attorney for ...", "the Speaker")."""
 _INITIAL = re.compile(r"[A-Z]\.")
