@@ -760,3 +760,35 @@ def test_a_people_is_not_the_person_whose_role_names_its_country(nlp: Language) 
     )
     assert person(record, "Xi Jinping").roles == ["Chinese counterpart of Trump"]
     assert speaker(record, "a meeting") == "Chinese"
+
+
+def test_a_first_name_alone_is_the_person_named_in_full_before(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Elise Matthesen was Mike Ford's partner for years.",
+        "In 1997, Elise wrote, she interviewed Mike for a convention. She asked him for a story.",
+        '"No," he said. "You tell me one."',
+    )
+    people = {e.canonical for e in record.entities if e.label == "PERSON"}
+    assert "Elise" not in people
+    assert "Mike" not in people
+    assert speaker(record, "You tell me one") == "Mike Ford"
+
+
+def test_a_first_name_shared_by_two_people_stays_apart(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Donald Trump and Donald Trump Jr. spoke at the rally.",
+        "Donald said the crowd was large.",
+    )
+    assert speaker(record, "crowd was large") != "Donald Trump"
+
+
+def test_a_word_that_is_no_job_before_a_name_is_no_role(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "EXCLUSIVE Donald Trump told reporters the polls were wrong.",
+        "Senator Ted Cruz said he disagreed.",
+    )
+    assert person(record, "Donald Trump").roles == []
+    assert person(record, "Ted Cruz").roles == ["Senator"]

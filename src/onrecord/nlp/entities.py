@@ -413,6 +413,7 @@ class ArticleEntities:
                 self.people.append(person)
             person.mentions.append(mention)
         self._join_family_names_first()
+        self._join_first_names()
 
     def _join_family_names_first(self) -> None:
         """Join "Mr. Ban" to Ban Ki-moon, "Mr. Xi" to Xi Jinping: family name first.
@@ -432,6 +433,28 @@ class ArticleEntities:
         for single in [p for p in self.people if " " not in p.canonical]:
             named = openers.get(_key(single.canonical), [])
             if len(named) == 1 and single.surname not in surnames:
+                named[0].mentions = sorted(
+                    named[0].mentions + single.mentions, key=lambda m: m.span
+                )
+                self.people.remove(single)
+
+    def _join_first_names(self) -> None:
+        """Join "Elise" to Elise Matthesen: a known first name alone, after the full name.
+
+        The one-word name must be a first name (``first_name_genders``), no one's surname,
+        and the first word of exactly one person named in full before it: "Donald" beside
+        Donald Trump and Donald Trump Jr. stays apart, as does "Clinton" beside Hillary
+        Clinton.
+        """
+        genders = first_name_genders()
+        full = [p for p in self.people if " " in p.canonical]
+        surnames = {person.surname for person in full}
+        for single in [p for p in self.people if " " not in p.canonical]:
+            word = single.canonical.lower()
+            if word not in genders or single.surname in surnames:
+                continue
+            named = [p for p in full if p.canonical.split()[0].lower() == word]
+            if len(named) == 1 and named[0].mentions[0].span < single.mentions[0].span:
                 named[0].mentions = sorted(
                     named[0].mentions + single.mentions, key=lambda m: m.span
                 )
@@ -550,6 +573,8 @@ class ArticleEntities:
             # "Google Stadia" tagged as a person is no "Google" role; "He Jianxiong" read
             # as "He" + "Jianxiong" gives no role "He".
             return None
+        if len(tokens) == 1 and not _names_a_person(tokens[0].text):
+            return None  # "Crooked Hillary Clinton", "EXCLUSIVE Donald Trump": no role
         start = paragraph.offset + tokens[0].idx
         end = paragraph.offset + tokens[-1].idx + len(tokens[-1].text)
         role = " ".join(self.text[start:end].split())
@@ -712,6 +737,30 @@ def _ends_an_age(token: Token) -> bool:
         and doc[token.i - 1].text == "-"
         and doc[token.i - 2].lower_ in ("year", "years")
     )
+
+
+_ONE_WORD_ROLES = frozenset(
+    {"justice", "cardinal", "billionaire", "mogul", "dj", "chef", "frontrunner", "incumbent"}
+    | {"republican", "democrat", "independent", "comedian", "entertainer", "partner", "famer"}
+    | {"conservative", "liberal", "libertarian", "challenger", "successor", "aide", "boss"}
+)
+_PERSON_SUFFIX = re.compile(r"\w{2,}(er|or|ist|ian|man|woman|ess)")
+
+
+def _names_a_person(word: str) -> bool:
+    """Whether one word alone can be a person's role: a title, job or kin word.
+
+    "Sen.", "President", "host", "front-runner", "then-Sen." can; a nickname ("Crooked"),
+    a headline's "EXCLUSIVE", a place or a plural ("rivals") cannot.
+    """
+    word = word.lower()
+    for prefix in ("then-", "ex-", "-", "front-", "arch-"):
+        word = word.removeprefix(prefix)
+    if word in PERSON_NOUNS or word in _TITLE_NOUNS or word in _NAME_TITLES:
+        return True
+    if word in _ONE_WORD_ROLES:
+        return True
+    return (word.endswith(".") and len(word) <= 5) or bool(_PERSON_SUFFIX.fullmatch(word))
 
 
 def _is_role_noun(token: Token) -> bool:
