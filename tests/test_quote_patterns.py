@@ -917,6 +917,17 @@ def test_transcript_lines_are_their_speakers_statements(nlp: Language) -> None:
     ]
 
 
+def test_a_letters_salutation_is_no_speaker(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "DEAR ABBY: My husband just bought plane tickets to India for both of us.",
+        "DEAR WORRIED: Tell him how you feel before the trip.",
+        "DEAR ABBY: My sister was just diagnosed with cancer.",
+    )
+    assert not [q for q in record.quotes if q.rule == "transcript"]
+    assert not [q for q in record.quotes if q.speaker and "Abby" in q.speaker]
+
+
 def test_verbless_colon_frame_is_the_source_whole(nlp: Language) -> None:
     # annotators mark the whole phrase before the colon, title and all; not "From"
     record = extract(

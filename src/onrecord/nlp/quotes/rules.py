@@ -1110,8 +1110,8 @@ class QuoteRules:
             for match in _TRANSCRIPT_LINE.finditer(
                 self.text, paragraph.offset, paragraph.offset + paragraph.length
             )
-            if (words := _name_words(match.group("name")))
-        ]
+            if (words := _name_words(match.group("name"))) and words[0] != "dear"
+        ]  # "DEAR ABBY:" opens a letter to Abby, not her words
         if not candidates:
             return []
         people = {
