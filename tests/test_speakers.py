@@ -792,3 +792,15 @@ def test_a_word_that_is_no_job_before_a_name_is_no_role(nlp: Language) -> None:
     )
     assert person(record, "Donald Trump").roles == []
     assert person(record, "Ted Cruz").roles == ["Senator"]
+
+
+def test_a_name_after_the_is_no_person_a_pronoun_can_mean(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "In October, Rep. David McKinley visited the border near McAllen, Texas.",
+        'Border agents "say you’ve got to pay attention to this," he said, according to the'
+        " Intelligencer, the Wheeling News-Register.",
+        "It is more complicated than McKinley suggests, but he said the number was close.",
+    )
+    assert speaker(record, "number was close") == "David McKinley"
+    assert not [e for e in record.entities if e.label == "PERSON" and "Intelligencer" in e.text]

@@ -230,6 +230,9 @@ class ArticleEntities:
                 span = (paragraph.offset + ent.start_char, paragraph.offset + ent.end_char)
                 if ent.label_ != "DATE" and not any(c.isupper() or c.isdigit() for c in ent.text):
                     continue  # "mindset" tagged GPE: proper names are capitalised
+                if ent.label_ == "PERSON" and _with_article(ent):
+                    # "the Intelligencer", "the Clintons": a paper or a group, not one person
+                    ent = SpacySpan(ent.doc, ent.start, ent.end, label="ORG")
                 if ent.label_ == "PERSON" and _name_tokens(ent):
                     mentions.append(PersonMention(span, ent, paragraph))
                 else:
@@ -761,6 +764,22 @@ def _names_a_person(word: str) -> bool:
     if word in _ONE_WORD_ROLES:
         return True
     return (word.endswith(".") and len(word) <= 5) or bool(_PERSON_SUFFIX.fullmatch(word))
+
+
+def _with_article(ent: SpacySpan) -> bool:
+    """Whether a one-word "person" follows "the" as its phrase's head: no one person.
+
+    "the Intelligencer", "the Clintons", "the Upshot", "the Klan"; not "the Obama
+    administration" (a modifier) nor "the Donald" (a first name).
+    """
+    doc = ent.doc
+    return (
+        len(ent) == 1
+        and ent.start > 0
+        and doc[ent.start - 1].lower_ == "the"
+        and ent.root.dep_ not in ("compound", "poss", "amod", "nmod")
+        and not _is_first_name(ent.text)
+    )
 
 
 def _is_role_noun(token: Token) -> bool:
