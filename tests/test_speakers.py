@@ -804,3 +804,14 @@ def test_a_name_after_the_is_no_person_a_pronoun_can_mean(nlp: Language) -> None
     )
     assert speaker(record, "number was close") == "David McKinley"
     assert not [e for e in record.entities if e.label == "PERSON" and "Intelligencer" in e.text]
+
+
+def test_a_name_and_an_employers_title_are_not_two_speakers(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Disney executive Kevin Mayer spoke at a conference on Tuesday.",
+        "“We had some issues ... we had some customer service issues that didn’t make me feel"
+        " good,” Mayer, Disney’s chairman of direct-to-consumer and international, said Tuesday"
+        " at the Vox Media’s Code Media conference in Hollywood.",
+    )
+    assert speaker(record, "We had some issues") == "Kevin Mayer"

@@ -277,6 +277,9 @@ class SpeakerResolver:
         conjuncts = [head, *head.conjuncts]
         if len(conjuncts) < 2:
             return None
+        children = [child.dep_ for token in conjuncts for child in token.children]
+        if "cc" not in children or "case" in children:
+            return None  # "Mayer, Disney's chairman of ...": an apposition, not a list
         names: list[str] = []
         for token in sorted(conjuncts, key=lambda t: t.i):
             span = paragraph.token_span(token)
