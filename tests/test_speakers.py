@@ -815,3 +815,25 @@ def test_a_name_and_an_employers_title_are_not_two_speakers(nlp: Language) -> No
         " at the Vox Media’s Code Media conference in Hollywood.",
     )
     assert speaker(record, "We had some issues") == "Kevin Mayer"
+
+
+def test_a_known_surname_opening_a_sentence_is_that_person(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Donald Trump spoke in Ohio on Friday.",
+        "“These are howls. These are not whistles,” added Rep. Jim Clyburn (D-S.C.), the"
+        " assistant leader of the Democratic caucus.",
+        "Trump has record low support from black voters, with just 1 percent. He recently"
+        " pitched himself to African-Americans by telling them that their lives are terrible.",
+    )
+    assert speaker(record, "their lives are terrible") == "Donald Trump"
+
+
+def test_a_plural_before_a_name_is_no_title(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Republican presidential hopefuls Jeb Bush, Ted Cruz and Marco Rubio met donors in"
+        " Las Vegas.",
+        "Bush said the party would unite.",
+    )
+    assert person(record, "Jeb Bush").roles == []

@@ -511,12 +511,17 @@ class ArticleEntities:
         left = self._contiguous_before(left, ent.start)
         if _indefinite_noun(left):
             left = []  # "An entity Neumann controlled": no title, a clause
+        words = [t for t in left if _has_word(t)]
+        grouped = bool(words) and words[-1].tag_ in ("NNS", "NNPS")
+        if grouped:
+            left = []  # "Republican presidential hopefuls Jeb Bush, ...": a group, no title
         role = self._role_text(mention.paragraph, left)
         if role:
             return role
         # "the new Ukrainian Minister of Defence, Mykhailo Fedorov"
         if (
-            root.dep_ == "appos"
+            not grouped
+            and root.dep_ == "appos"
             and root.head.pos_ in ("NOUN", "PROPN")
             and root.head.ent_type_ != "PERSON"
         ):
@@ -859,7 +864,11 @@ def _mistagged_surname(ent: SpacySpan, surnames: set[str]) -> bool:
     return (
         len(words) == 1
         and words[0].lower() in surnames
-        and all(t.pos_ == "PROPN" for t in ent if not t.is_punct and t.dep_ != "case")
+        and all(
+            t.pos_ == "PROPN" or (t.pos_ == "NOUN" and t.text[:1].isupper())
+            for t in ent
+            if not t.is_punct and t.dep_ != "case"
+        )  # "Trump has record low support" opens a sentence, parsed as a common noun
     )
 
 
