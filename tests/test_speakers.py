@@ -837,3 +837,13 @@ def test_a_plural_before_a_name_is_no_title(nlp: Language) -> None:
         "Bush said the party would unite.",
     )
     assert person(record, "Jeb Bush").roles == []
+
+
+def test_an_inverted_said_is_no_part_of_the_name(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "FBI Director James Comey spoke to reporters on Tuesday.",
+        'Said Comey, "The thought that an error on our part is connected to this purchase is'
+        ' painful."',
+    )
+    assert speaker(record, "error on our part") == "James Comey"

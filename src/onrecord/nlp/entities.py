@@ -227,6 +227,9 @@ class ArticleEntities:
             for ent in paragraph.doc.ents:
                 if ent.label_ not in KEPT_LABELS:
                     continue
+                if ent.label_ == "PERSON" and len(ent) > 1 and ent[0].pos_ == "VERB":
+                    # 'Said Comey, "..."': the inverted verb is no part of the name
+                    ent = SpacySpan(ent.doc, ent.start + 1, ent.end, label=ent.label_)
                 span = (paragraph.offset + ent.start_char, paragraph.offset + ent.end_char)
                 if ent.label_ != "DATE" and not any(c.isupper() or c.isdigit() for c in ent.text):
                     continue  # "mindset" tagged GPE: proper names are capitalised
