@@ -41,6 +41,24 @@ def test_ordinary_lines_have_no_dateline(line: str) -> None:
     assert dateline_end(line, 0) is None
 
 
+@pytest.mark.parametrize(
+    "dateline", ["Indianapolis – ", "San Francisco, Calif. — ", "Kyiv (AP) - ", "New York -- "]
+)
+def test_title_case_datelines_near_the_top(dateline: str) -> None:
+    text = f"Teachers rally at the Statehouse\n{dateline}Several thousand teachers rallied."
+    start = text.index(dateline)
+    assert dateline_end(text, start) == start + len(dateline)
+    far = "Headline\n" + "A paragraph of the story.\n" * 40 + dateline + "Teachers rallied."
+    assert dateline_end(far, far.index(dateline)) is None  # too far down for a dateline
+
+
+def test_a_title_case_aside_is_no_dateline() -> None:
+    text = "Headline\nWashington — the city, not the state — voted on Tuesday."
+    assert dateline_end(text, text.index("Washington")) is None
+    text = "Indianapolis – Several thousand teachers rallied."  # the first line: a headline
+    assert dateline_end(text, 0) is None
+
+
 def test_fragments_start_after_the_dateline() -> None:
     text = "BRUSSELS - European leaders said the talks would go on."
     source = [(0, text.index(" said"))]

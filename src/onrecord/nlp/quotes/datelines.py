@@ -1,7 +1,8 @@
 """Datelines: the place (and agency) that opens a wire story's first paragraph.
 
 Owns recognising a dateline at the start of a line — "WASHINGTON — ", "NEW YORK (AP) — ",
-"FLINT, Mich., Oct. 4 (UPI) — ", "MANCHESTER, N.H. - " — so that statements and speaker
+"FLINT, Mich., Oct. 4 (UPI) — ", "MANCHESTER, N.H. - ", near the top also "Indianapolis – "
+— so that statements and speaker
 mentions that the parser ran into it start after it ("WASHINGTON -- President Obama said"
 names "President Obama", not "WASHINGTON -- President Obama"; annotators never include
 it). Deciding what a statement is stays with ``nlp.quotes.rules``.
@@ -22,6 +23,18 @@ DATELINE = re.compile(
 )
 """A dateline at the start of a line, up to and including the dash after it."""
 
+TITLE_DATELINE = re.compile(
+    r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}"  # the place, capitalised: one to three words
+    r"(?:, (?:[A-Z][a-z]*\.(?: ?[A-Z][a-z]?\.)?|[A-Z][a-z]+))?"  # ", Ind." / ", Calif"
+    r"(?: \((?:[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*){0,2})\))?"  # "(AP)"
+    r"[ \t\xa0]+(?:--|—|–|-)[ \t\xa0]+(?=[A-Z0-9])"
+)
+"""A dateline in title case ("Indianapolis – Several thousand teachers ..."): only near
+the top of an article and not on its first line (a headline), and followed by a capital,
+so that "Washington — the city, not the state — voted" is none."""
+TITLE_DATELINE_REACH = 600
+"""How far into the text (characters) a title-case dateline may open a line."""
+
 
 def dateline_end(text: str, offset: int) -> int | None:
     """Where the dateline ends when ``offset`` lies inside one, else None.
@@ -36,6 +49,8 @@ def dateline_end(text: str, offset: int) -> int | None:
     """
     line_start = text.rfind("\n", 0, offset) + 1
     match = DATELINE.match(text, line_start)
+    if match is None and 0 < line_start <= TITLE_DATELINE_REACH:
+        match = TITLE_DATELINE.match(text, line_start)
     if match is None or not line_start <= offset < match.end():
         return None
     return match.end()
