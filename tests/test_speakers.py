@@ -17,7 +17,7 @@ from onrecord.models import ArticleRecord, Entity, Quote, RawDocument
 from onrecord.nlp.entities import ArticleEntities
 from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
 from onrecord.nlp.pipeline import extract_article
-from onrecord.nlp.quotes.rules import Attribution
+from onrecord.nlp.quotes.attribution import Attribution
 from onrecord.nlp.speakers import SpeakerResolver
 
 RUTTE = Path(__file__).resolve().parent / "data" / "articles" / "rutte_nato.txt"

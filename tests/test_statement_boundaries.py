@@ -6,7 +6,7 @@ from spacy.language import Language
 
 from conftest import extract_paragraphs
 from onrecord.models import ArticleRecord, span_text
-from onrecord.nlp.quotes.rules import Attribution
+from onrecord.nlp.quotes.attribution import Attribution
 
 TITLE = "Harbour dispute"
 

@@ -25,6 +25,7 @@ from spacy.tokens import Token
 from onrecord.models import Entity, Span
 from onrecord.nlp.entities import ArticleEntities, Person
 from onrecord.nlp.parse import ParsedParagraph
+from onrecord.nlp.quotes.attribution import Attribution
 from onrecord.nlp.quotes.cues import (
     GENDERED_NOUNS_FEMALE,
     GENDERED_NOUNS_MALE,
@@ -34,7 +35,7 @@ from onrecord.nlp.quotes.cues import (
     PRONOUNS_PLURAL,
     RELATIVE_PRONOUNS,
 )
-from onrecord.nlp.quotes.rules import Attribution
+from onrecord.nlp.quotes.interviews import INTERVIEW_LABELS, interview_turns
 
 _SIGNATURE_REST = re.compile(r"[.,]?(?:\s*,?\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*){0,3}\.?")
 """What may follow the name in a signature line: a period, or a place ("Dayton, Ohio")."""
@@ -115,6 +116,8 @@ class SpeakerResolver:
         self.last_body: tuple[int, Resolution] | None = None
         """The last speaker, when it was one organisation or thing ("Big Machine", "the
         statement"): what a following "it said" names."""
+        self._turns: list[Attribution] | None = None
+        """A printed interview's "Q:"/"A:" turns, found on the first such source."""
         self._name_lines: tuple[list[tuple[int, Person]], tuple[int, Person] | None] | None = None
         """Signature and author lines, found on the first "I" (``_writer``)."""
 
@@ -156,6 +159,8 @@ class SpeakerResolver:
             return Resolution(None, None, None)
         start, end = attribution.source[0]
         mention_text = full_text = self.text[start:end]
+        if mention_text in INTERVIEW_LABELS and self._interview_turns():
+            return self._interviewed() if mention_text == "A" else Resolution(None, None, None)
         phrase = (start, end)
         token = attribution.source_token
         if token is not None and attribution.paragraph is not None:
@@ -200,6 +205,8 @@ class SpeakerResolver:
                         break
                     named_by_apposition = named_by_apposition or self.entities.other_at(child_span)
         if person is None and token is not None and token.lower_ in ("i", "me"):
+            if self._in_answer(attribution.position):
+                return self._interviewed()  # "A: I think ..."
             person = self._writer(attribution.position)
         word = mention_text.strip().lower()
         if token is not None and token.pos_ == "PRON":
@@ -382,6 +389,28 @@ class SpeakerResolver:
         ):
             return described[1]
         return self._recent_mention(position, agrees, own)
+
+    def _interview_turns(self) -> list[Attribution]:
+        if self._turns is None:
+            self._turns = interview_turns(self.text)
+        return self._turns
+
+    def _in_answer(self, position: int) -> bool:
+        """Whether a position lies in an interview's answer: after an "A:", before a "Q:"."""
+        before = [t for t in self._interview_turns() if t.source[0][0] <= position]
+        return bool(before) and self.text[before[-1].source[0][0]] == "A"
+
+    def _interviewed(self) -> Resolution:
+        """Who answers ("A:") in a printed interview: the person the introduction names most.
+
+        The interviewer ("Q:") is the publication's, unnamed.
+        """
+        first = min(t.position for t in self._interview_turns() if self.text[t.source[0][0]] == "A")
+        named = [p for p in self.entities.people if p.mentions[0].span[0] < first]
+        if not named:
+            return Resolution(None, None, None)
+        person = max(named, key=lambda p: (len(p.mentions), -p.mentions[0].span[0]))
+        return Resolution(person.canonical, person.role_at(first), person)
 
     def _writer(self, position: int) -> Person | None:
         """Who "I" is in first-person writing: the signature after it, or the author line.

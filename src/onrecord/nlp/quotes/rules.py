@@ -17,7 +17,6 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -25,6 +24,7 @@ from spacy.tokens import Token
 from onrecord.models import QuoteType, Span
 from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
 from onrecord.nlp.quotes.agreement import tagger_agreement
+from onrecord.nlp.quotes.attribution import Attribution
 from onrecord.nlp.quotes.cue_table import CueTable, load_cue_table, verb_relations
 from onrecord.nlp.quotes.cues import (
     CLAUSE_ONLY_VERBS,
@@ -41,6 +41,7 @@ from onrecord.nlp.quotes.frames import (
     parenthetical,
     passive_participle,
 )
+from onrecord.nlp.quotes.interviews import interview_turns, without_interview_labels
 from onrecord.nlp.quotes.marks import ALL_MARKS, QuotedRegion
 
 EXTRACTOR_NAME = "onrecord.QuoteRules.v1"
@@ -65,40 +66,6 @@ MIN_BLOCK_QUOTE_TOKENS = 8
 """A paragraph after "X said:" shorter than this (words and marks) is taken for a
 subheading ("What Does Stadia Offer?"), not what was said."""
 _INHERIT_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
-
-
-@dataclass
-class Attribution:
-    """A statement found by the rules, before speaker resolution.
-
-    Attributes:
-        content: Fragments of what was said.
-        cue: Fragments of the cue.
-        source: Fragments of the speaker mention.
-        type: direct, indirect or mixed.
-        confidence: The rule's confidence.
-        source_token: The head token of the source mention, for resolution.
-        paragraph: The paragraph holding the source mention.
-        position: Offset used for recency when resolving ("where the cue is").
-        follows: The attribution whose speaker this one continues, if any.
-        fixed_type: A type decided by the rule itself (headline quotes are direct).
-        rule: Which rule found it, for calibration (``clause``, ``table:dobj``, ...).
-        agreement: How the trained tagger's spans agree with it (``tagger_agreement``),
-            empty without the tagger; calibration refines the rule's precision by it.
-    """
-
-    content: list[Span]
-    cue: list[Span] = field(default_factory=list)
-    source: list[Span] = field(default_factory=list)
-    type: QuoteType = "direct"
-    confidence: float = 0.5
-    source_token: Token | None = None
-    paragraph: ParsedParagraph | None = None
-    position: int = 0
-    follows: Attribution | None = None
-    fixed_type: QuoteType | None = None
-    rule: str = "clause"
-    agreement: str = ""
 
 
 def alnum_positions(text: str, spans: list[Span]) -> set[int]:
@@ -192,6 +159,7 @@ class QuoteRules:
         found.extend(self._continuation_quotes(found))
         found.extend(self._tagged_contents(found))
         found.extend(self._block_quotes(found))
+        found = without_interview_labels(self.text, found)
         roles = _Reach([span for a in found for span in (*a.cue, *a.source)])
         self._extend_to_tagged_ends(found, roles)
         self._complete_quotations(found, roles)
@@ -205,6 +173,7 @@ class QuoteRules:
             if attribution.type == "direct" and attribution.cue and attribution.source:
                 attribution.confidence = max(attribution.confidence, 0.85)
         _mark_nested(found)
+        found.extend(interview_turns(self.text))  # outside the nesting: see the module
         if self.tagged:
             for attribution in found:
                 attribution.agreement = tagger_agreement(
