@@ -729,6 +729,17 @@ def test_a_capitalised_title_after_a_name_is_a_role(nlp: Language) -> None:
     assert person(record, "Strauss Zelnick").roles == ["CEO of Take-Two"]
 
 
+def test_a_capitalised_job_and_a_cut_preposition(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "“It is a stock-specific market,” said Pankaj Pandey, Head of Research at ICICI"
+        " Securities.",
+        "China’s ambassador to Britain Liu Xiaming said the army could be deployed.",
+    )
+    assert person(record, "Pankaj Pandey").roles == ["Head of Research at ICICI Securities"]
+    assert not [r for r in person(record, "Liu Xiaming").roles if r.endswith(" to")]
+
+
 def test_a_long_organisation_name_counts_as_one_word_of_a_role(nlp: Language) -> None:
     record = extract(
         nlp,

@@ -569,7 +569,11 @@ class ArticleEntities:
             or tokens[0].lower_ in _HONORIFICS
         ):
             tokens.pop(0)
-        while tokens and (not _has_word(tokens[-1]) or tokens[-1].lower_ in _HONORIFICS):
+        while tokens and (
+            not _has_word(tokens[-1])
+            or tokens[-1].lower_ in _HONORIFICS
+            or tokens[-1].pos_ == "ADP"
+        ):
             tokens.pop()  # "Senior author Dr. Silvia Martins": the role is "Senior author"
         if not tokens or _role_length(tokens) > _MAX_ROLE_TOKENS or tokens[0].text.startswith("@"):
             return None  # "(@RobertMaguire)": a handle, no role
@@ -800,7 +804,8 @@ def _is_role_noun(token: Token) -> bool:
         return False  # "..., winners of the Poe award": a group, not one person's job
     if token.pos_ == "NOUN":
         return True
-    return token.pos_ == "PROPN" and not token.ent_type_ and token.lower_ in _TITLE_NOUNS
+    title = token.lower_ in _TITLE_NOUNS or token.lower_ in PERSON_NOUNS  # "General Manager"
+    return token.pos_ == "PROPN" and not token.ent_type_ and title
 
 
 def _role_phrase(head: Token) -> list[Token]:
