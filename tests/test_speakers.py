@@ -858,3 +858,12 @@ def test_an_inverted_said_is_no_part_of_the_name(nlp: Language) -> None:
         ' painful."',
     )
     assert speaker(record, "error on our part") == "James Comey"
+
+
+def test_an_organisation_tagged_anchor_is_a_person(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "The Commission on Presidential Debates chose NBC's Lester Holt to moderate.",
+        "Holt pressed him about his tax returns.",
+    )
+    assert speaker(record, "his tax returns") == "Lester Holt"

@@ -77,6 +77,10 @@ _JOB_NOUNS = frozenset(
         "president",
         "chairman",
         "chairwoman",
+        "anchor",
+        "moderator",
+        "correspondent",
+        "commentator",
     ]
 )
 """Jobs only people do: a name in apposition with one is a person's ("..., a professor")."""
@@ -895,7 +899,9 @@ def _mistagged_person(ent: SpacySpan) -> bool:
 
     "Eswar Prasad, a trade professor at Cornell," and "the economist, Eswar Prasad," name
     a person whatever the entity recogniser said: a name of two to four proper nouns in
-    apposition with a singular noun for a job only people do. (A first name is no sign:
+    apposition with a singular noun for a job only people do, or after one ("moderator
+    Lester Holt"), or a known first name and surname after an employer's possessive
+    ("NBC's Lester Holt"). (A first name is no sign:
     "Fox", "Clinton", "Washington" and "Edison" are first names too.)
     """
     if ent.label_ not in ("ORG", "NORP", "FAC", "PRODUCT"):
@@ -907,6 +913,11 @@ def _mistagged_person(ent: SpacySpan) -> bool:
     described = [c for c in root.children if c.dep_ == "appos" and c.i >= ent.end]
     if root.dep_ == "appos" and root.head.i < ent.start:
         described.append(root.head)
+    before = ent.doc[ent.start - 1] if ent.start else None
+    if before is not None and before.dep_ == "compound" and ent.start <= before.head.i < ent.end:
+        described.append(before)  # "moderator Lester Holt"
+    if before is not None and before.dep_ == "case" and _is_first_name(words[0].text):
+        return True  # "NBC's Lester Holt": a first name after an employer's possessive
     return any(noun.tag_ == "NN" and noun.lemma_.lower() in _JOB_NOUNS for noun in described)
 
 
