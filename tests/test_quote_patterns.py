@@ -275,6 +275,11 @@ def test_asked_participle_is_not_a_cue(nlp: Language) -> None:
     ("title", "found"),
     [
         ("Holm Vows To Cut The Harbour Tax.", ("Holm", "Vows", "To Cut The Harbour Tax")),
+        ("Holm Seeks More Harbour Funds", ("Holm", "Seeks", "More Harbour Funds")),
+        (
+            "Holm Breaks With Council On Harbour Tax",
+            ("Holm", "Breaks", "With Council On Harbour Tax"),
+        ),
         ("Harbour Talks Resume In Brussels", None),
         ("Breaking News Warns Of Storms", None),
     ],

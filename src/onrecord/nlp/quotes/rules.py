@@ -61,6 +61,9 @@ _LEADING_CONNECTIVE = re.compile(r"(?:[Aa]nd|[Bb]ut|So|Or)\s+")
 _FRAME_STOPS = frozenset({".", "!", "?", "…", ":", ","})
 TABLE_THRESHOLD = float(os.environ.get("ONRECORD_TABLE_THRESHOLD", "0.4"))
 """Verbs outside the lexicon count as cues when the cue table's probability reaches this."""
+HEADLINE_TABLE_THRESHOLD = float(os.environ.get("ONRECORD_HEADLINE_THRESHOLD", "0.2"))
+"""The same for the verb right after a person's name opening a title-case headline
+("Obama Seeks ...", "Clinton Breaks With ..."): that place makes a cue likelier."""
 _CUE_MODIFIERS = ("aux", "auxpass", "neg", "advmod", "prt")
 MIN_BLOCK_QUOTE_TOKENS = 8
 """A paragraph after "X said:" shorter than this (words and marks) is taken for a
@@ -1020,9 +1023,10 @@ class QuoteRules:
         if len(lettered) < 3 or sum(w.group()[0].isupper() for w in lettered) < 0.7 * len(lettered):
             return None  # not title case: the parse reads it
         for index, word in enumerate(words[1:5], start=1):
-            if not _headline_verb(word.group(), self.table):
-                continue
             source_text = self.text[start : words[index - 1].end()]
+            named = source_text.split()[-1].lower() in self._person_surnames()
+            if not _headline_verb(word.group(), self.table, lenient=named):
+                continue
             if not _headline_speaker(source_text) or index + 1 >= len(words):
                 return None
             return Attribution(
@@ -1034,6 +1038,15 @@ class QuoteRules:
                 position=start,
             )
         return None
+
+    def _person_surnames(self) -> set[str]:
+        """The last words of the people the article's entity recogniser names, lower-cased."""
+        return {
+            ent[-1].lower_
+            for paragraph in self.parsed.paragraphs
+            for ent in paragraph.doc.ents
+            if ent.label_ == "PERSON"
+        }
 
     def _verbless_dash_quotes(self) -> list[Attribution]:
         """``"..." — Senator X`` at the end of a paragraph."""
@@ -1337,8 +1350,14 @@ def _headline_speaker(name: str) -> bool:
     return not any(w.lower() in TITLE_CASE_FUNCTION_WORDS for w in words[1:])
 
 
-def _headline_verb(word: str, table: CueTable) -> bool:
-    """Whether a title-case headline word is a third-person cue verb ("Vows", "Denies")."""
+def _headline_verb(word: str, table: CueTable, *, lenient: bool = False) -> bool:
+    """Whether a title-case headline word is a third-person cue verb ("Vows", "Denies").
+
+    After a person's name (``lenient``) a verb the cue table gives a lower chance counts
+    too ("Obama Seeks ...", "Clinton Breaks With ..."); after another word it may be a
+    noun ("Harbour Talks Resume").
+    """
+    threshold = HEADLINE_TABLE_THRESHOLD if lenient else TABLE_THRESHOLD
     lower = word.lower()
     if not word[:1].isupper() or not lower.endswith("s") or len(lower) < 4:
         return False
@@ -1346,7 +1365,7 @@ def _headline_verb(word: str, table: CueTable) -> bool:
     return any(
         base in SPEECH_VERBS
         or max(table.probability(base, relation) for relation in ("ccomp", "xcomp", "dobj"))
-        >= TABLE_THRESHOLD
+        >= threshold
         for base in bases
     )
 
