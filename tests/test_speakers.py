@@ -28,6 +28,10 @@ def extract(nlp: Language, *paragraphs: str, title: str = TITLE) -> ArticleRecor
     return extract_paragraphs(nlp, title, *paragraphs)
 
 
+def pieces(record: ArticleRecord, spans: list[tuple[int, int]]) -> list[str]:
+    return [record.text[s:e] for s, e in spans]
+
+
 def find(record: ArticleRecord, needle: str) -> Quote:
     found = [q for q in record.quotes if any(needle in record.text[s:e] for s, e in q.content)]
     assert len(found) == 1, (
@@ -867,3 +871,26 @@ def test_an_organisation_tagged_anchor_is_a_person(nlp: Language) -> None:
         "Holt pressed him about his tax returns.",
     )
     assert speaker(record, "his tax returns") == "Lester Holt"
+
+
+def test_a_headline_verb_is_no_part_of_the_name(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Hillary Clinton broke with President Obama on Friday over the bill.",
+        "The Democratic nominee said families deserved their day in court.",
+        title="Clinton Breaks With Obama On Lawsuit Bill",
+    )
+    headline = [q for q in record.quotes if q.rule == "headline_verb"]
+    assert [q.speaker for q in headline] == ["Hillary Clinton"]
+    assert "Clinton Breaks" not in {e.canonical for e in record.entities}
+
+
+def test_a_surname_alone_finds_its_untagged_full_name(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Other Republican candidates, including Carly Fiorina and Ben Carson, have followed"
+        " Mr. Trump's lead, saying Mr. Clinton's history is a legitimate criticism, though"
+        " Mrs. Fiorina said she doubted voters would care.",
+    )
+    said = [q for q in record.quotes if pieces(record, q.source) == ["Mrs. Fiorina"]]
+    assert said and all(q.speaker == "Carly Fiorina" for q in said)

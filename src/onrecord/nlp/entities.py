@@ -95,7 +95,11 @@ _SURNAME_PARTICLES = frozenset(
     {"van", "von", "de", "da", "del", "della", "di", "la", "le", "al", "el"}
 )
 """Words that open a surname ("Van Voorhis") though some are first names too."""
-_HEADLINE_VERBS = frozenset({"says", "sees", "vows", "warns", "calls", "slams", "urges", "tells"})
+_HEADLINE_VERBS = frozenset(
+    {"says", "sees", "vows", "warns", "calls", "slams", "urges", "tells", "seeks", "breaks"}
+    | {"rips", "blasts", "backs", "defends", "attacks", "speaks", "reveals", "praises"}
+    | {"rejects", "denies", "admits", "hammers", "questions", "pushes", "wants"}
+)
 _HONORIFICS = HONORIFICS_MALE | HONORIFICS_FEMALE | {"dr.", "dr", "prof.", "prof"}
 
 
@@ -245,7 +249,12 @@ class ArticleEntities:
                 else:
                     others.append((ent, span, paragraph))
         surnames = {words[-1].lower() for m in mentions if len(words := _name_tokens(m.ent)) > 1}
-        missed = self._missed_namesakes(mentions, surnames)
+        singles = {
+            words[0].lower()
+            for m in mentions
+            if len(words := _name_tokens(m.ent)) == 1 and not _is_first_name(words[0])
+        }  # "Oz" alone: "Mehmet Oz", untagged, is his full name
+        missed = self._missed_namesakes(mentions, surnames | singles)
         missed += self._missed_surnames(mentions + missed)
         if missed:
             mentions += missed

@@ -1027,6 +1027,8 @@ class QuoteRules:
             named = source_text.split()[-1].lower() in self._person_surnames()
             if not _headline_verb(word.group(), self.table, lenient=named):
                 continue
+            if ":" in self.text[word.end() : end] and not _headline_verb(word.group(), self.table):
+                return None  # "Warren Hammers Wells Fargo CEO: '...'": the colon's quote
             if not _headline_speaker(source_text) or index + 1 >= len(words):
                 return None
             return Attribution(
@@ -1040,10 +1042,12 @@ class QuoteRules:
         return None
 
     def _person_surnames(self) -> set[str]:
-        """The last words of the people the article's entity recogniser names, lower-cased."""
+        """The last words of the people named in the body (not the headline), lower-cased."""
+        title_end = self.title_span[1] if self.title_span else -1
         return {
             ent[-1].lower_
             for paragraph in self.parsed.paragraphs
+            if paragraph.offset > title_end
             for ent in paragraph.doc.ents
             if ent.label_ == "PERSON"
         }
