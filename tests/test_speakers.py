@@ -453,6 +453,23 @@ def test_a_pronoun_source_without_a_parse_token_is_still_a_pronoun(nlp: Language
     assert resolved[0].speaker == "Anna Clark"
 
 
+def test_an_i_without_a_parse_token_is_the_author(nlp: Language) -> None:
+    """The tagger's "I" comes as text only: the op-ed's closing author line names it."""
+    body = "I know that love and kindness are the only way forward."
+    author = "Charlotte Meehan is playwright-in-residence at Wheaton College."
+    text = f"{body}\n\n{author}"
+    docs = [nlp(body), nlp(author)]
+    parsed = ParsedArticle(
+        text, [ParsedParagraph(0, docs[0]), ParsedParagraph(len(body) + 2, docs[1])]
+    )
+    entities = ArticleEntities(parsed)
+    content = (text.index("that love"), len(body) - 1)
+    resolved = SpeakerResolver(text, entities).resolve_all(
+        [Attribution(content=[content], source=[(0, 1)], position=2)]
+    )
+    assert resolved[0].speaker == "Charlotte Meehan"
+
+
 def test_coordinated_names_speak_together(nlp: Language) -> None:
     record = extract(
         nlp,

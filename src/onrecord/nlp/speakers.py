@@ -204,7 +204,8 @@ class SpeakerResolver:
                     if person is not None:
                         break
                     named_by_apposition = named_by_apposition or self.entities.other_at(child_span)
-        if person is None and token is not None and token.lower_ in ("i", "me"):
+        first_person = token.lower_ if token is not None else mention_text.strip().lower()
+        if person is None and first_person in ("i", "me"):  # the tagger's "I" has no token
             if self._in_answer(attribution.position):
                 return self._interviewed()  # "A: I think ..."
             person = self._writer(attribution.position)
