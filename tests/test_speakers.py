@@ -911,3 +911,16 @@ def test_a_surname_alone_finds_its_untagged_full_name(nlp: Language) -> None:
     )
     said = [q for q in record.quotes if pieces(record, q.source) == ["Mrs. Fiorina"]]
     assert said and all(q.speaker == "Carly Fiorina" for q in said)
+
+
+def test_a_surname_that_is_also_a_first_name_finds_its_full_name(nlp: Language) -> None:
+    record = extract(
+        nlp,
+        "Mehmet Oz — Ivy League-trained surgeon and daytime TV star — has been called a"
+        " charlatan by fellow physicians.",
+        "But for Donald Trump, Oz's show proved to be a safe space.",
+        "Oz took Trump through a review of his health. He later promoted a raft of unproven"
+        " therapies, critics said.",
+        "Oz said the candidate was in good health.",
+    )
+    assert speaker(record, "in good health") == "Mehmet Oz"

@@ -250,9 +250,7 @@ class ArticleEntities:
                     others.append((ent, span, paragraph))
         surnames = {words[-1].lower() for m in mentions if len(words := _name_tokens(m.ent)) > 1}
         singles = {
-            words[0].lower()
-            for m in mentions
-            if len(words := _name_tokens(m.ent)) == 1 and not _is_first_name(words[0])
+            words[0].lower() for m in mentions if len(words := _name_tokens(m.ent)) == 1
         }  # "Oz" alone: "Mehmet Oz", untagged, is his full name
         missed = self._missed_namesakes(mentions, surnames | singles)
         missed += self._missed_surnames(mentions + missed)
