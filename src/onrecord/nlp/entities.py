@@ -84,12 +84,17 @@ _JOB_NOUNS = frozenset(
     ]
 )
 """Jobs only people do: a name in apposition with one is a person's ("..., a professor")."""
-_TITLE_NOUNS = _JOB_NOUNS | frozenset(
-    {"commissioner", "director", "administrator", "chief", "counsel", "prosecutor"}
-    | {"representative", "speaker", "treasurer", "deputy", "general", "editor", "chancellor"}
-    | {"ceo", "cfo", "coo", "cto", "vp", "founder", "co-founder", "chair"}
+_TITLE_NOUNS = (
+    _JOB_NOUNS
+    | PERSON_NOUNS
+    | frozenset(
+        {"commissioner", "director", "administrator", "chief", "counsel", "prosecutor"}
+        | {"representative", "speaker", "treasurer", "deputy", "general", "editor", "chancellor"}
+        | {"ceo", "cfo", "coo", "cto", "vp", "founder", "co-founder", "chair"}
+    )
 )
-"""Job words that news capitalises as titles ("the U.S. Attorney for ...", "the Speaker")."""
+"""Words for what a person is or does, that news also capitalises as titles ("the U.S.
+Attorney for ...", "the Speaker", "General Manager")."""
 _INITIAL = re.compile(r"[A-Z]\.")
 _SURNAME_PARTICLES = frozenset(
     {"van", "von", "de", "da", "del", "della", "di", "la", "le", "al", "el"}
@@ -450,10 +455,12 @@ class ArticleEntities:
         for single in [p for p in self.people if " " not in p.canonical]:
             named = openers.get(_key(single.canonical), [])
             if len(named) == 1 and single.surname not in surnames:
-                named[0].mentions = sorted(
-                    named[0].mentions + single.mentions, key=lambda m: m.span
-                )
-                self.people.remove(single)
+                self._absorb(named[0], single)
+
+    def _absorb(self, person: Person, single: Person) -> None:
+        """Make a one-word name's mentions those of the person it names, and drop it."""
+        person.mentions = sorted(person.mentions + single.mentions, key=lambda m: m.span)
+        self.people.remove(single)
 
     def _join_first_names(self) -> None:
         """Join "Elise" to Elise Matthesen: a known first name alone, after the full name.
@@ -472,10 +479,7 @@ class ArticleEntities:
                 continue
             named = [p for p in full if p.canonical.split()[0].lower() == word]
             if len(named) == 1 and named[0].mentions[0].span < single.mentions[0].span:
-                named[0].mentions = sorted(
-                    named[0].mentions + single.mentions, key=lambda m: m.span
-                )
-                self.people.remove(single)
+                self._absorb(named[0], single)
 
     @staticmethod
     def _namesake(
@@ -782,7 +786,7 @@ def _names_a_person(word: str) -> bool:
     word = word.lower()
     for prefix in ("then-", "ex-", "-", "front-", "arch-"):
         word = word.removeprefix(prefix)
-    if word in PERSON_NOUNS or word in _TITLE_NOUNS or word in _NAME_TITLES:
+    if word in _TITLE_NOUNS or word in _NAME_TITLES:
         return True
     if word in _ONE_WORD_ROLES:
         return True
@@ -815,8 +819,7 @@ def _is_role_noun(token: Token) -> bool:
         return False  # "..., winners of the Poe award": a group, not one person's job
     if token.pos_ == "NOUN":
         return True
-    title = token.lower_ in _TITLE_NOUNS or token.lower_ in PERSON_NOUNS  # "General Manager"
-    return token.pos_ == "PROPN" and not token.ent_type_ and title
+    return token.pos_ == "PROPN" and not token.ent_type_ and token.lower_ in _TITLE_NOUNS
 
 
 def _role_phrase(head: Token) -> list[Token]:

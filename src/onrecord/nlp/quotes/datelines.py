@@ -14,20 +14,29 @@ import re
 
 from onrecord.models import Span
 
+_STATE = (
+    r"(?:, (?:[A-Z][a-z]*\.(?: ?[A-Z][a-z]?\.)?|[A-Z][a-z]+))?"  # ", Mich." / ", N.H." / ", Calif"
+)
+_AGENCY = r"(?: \((?:[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*){0,2})\))?"  # "(AP)", "(Reuters)"
+_DASH = r"(?:--|—|–|-)[ \t\xa0]+"
+
 DATELINE = re.compile(
     r"[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,3}"  # the place, in capitals: one to four words
-    r"(?:, (?:[A-Z][a-z]*\.(?: ?[A-Z][a-z]?\.)?|[A-Z][a-z]+))?"  # ", Mich." / ", N.H." / ", Calif"
-    r"(?:,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2})?"  # date
-    r"(?: \((?:[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*){0,2})\))?"  # "(AP)", "(Reuters)"
-    r"[ \t\xa0]*(?:--|—|–|-)[ \t\xa0]+"
+    + _STATE
+    + r"(?:,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2})?"  # date
+    + _AGENCY
+    + r"[ \t\xa0]*"
+    + _DASH
 )
 """A dateline at the start of a line, up to and including the dash after it."""
 
 TITLE_DATELINE = re.compile(
     r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}"  # the place, capitalised: one to three words
-    r"(?:, (?:[A-Z][a-z]*\.(?: ?[A-Z][a-z]?\.)?|[A-Z][a-z]+))?"  # ", Ind." / ", Calif"
-    r"(?: \((?:[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*){0,2})\))?"  # "(AP)"
-    r"[ \t\xa0]+(?:--|—|–|-)[ \t\xa0]+(?=[A-Z0-9])"
+    + _STATE
+    + _AGENCY
+    + r"[ \t\xa0]+"
+    + _DASH
+    + r"(?=[A-Z0-9])"
 )
 """A dateline in title case ("Indianapolis – Several thousand teachers ..."): only near
 the top of an article and not on its first line (a headline), and followed by a capital,

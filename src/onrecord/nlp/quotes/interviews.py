@@ -54,23 +54,24 @@ def interview_turns(text: str) -> list[Attribution]:
     return found
 
 
-def without_interview_labels(text: str, found: list[Attribution]) -> list[Attribution]:
+def without_interview_labels(
+    found: list[Attribution], turns: list[Attribution]
+) -> list[Attribution]:
     """The statements found, less those that take an interview's label for a word.
 
     Other rules read "A: Watching from courtside as ..." as a clause whose subject is
     "A"; statements whose source or content covers a "Q:"/"A:" label are dropped (the
-    turns themselves are added by the caller, ``interview_turns``). Statements inside an
-    answer ("I told them that ...") stay, and are not nested in the turn: annotators mark
-    them as often as the turns.
+    turns themselves are added by the caller). Statements inside an answer ("I told them
+    that ...") stay, and are not nested in the turn: annotators mark them as often as
+    the turns.
 
     Args:
-        text: The article text.
         found: The statements the rules found.
+        turns: The article's interview turns (``interview_turns``), empty if none.
 
     Returns:
         The statements to keep (``found`` itself when the article is no interview).
     """
-    turns = interview_turns(text)
     if not turns:
         return found
     labels = [(turn.source[0][0], turn.cue[0][1]) for turn in turns]

@@ -162,7 +162,8 @@ class QuoteRules:
         found.extend(self._continuation_quotes(found))
         found.extend(self._tagged_contents(found))
         found.extend(self._block_quotes(found))
-        found = without_interview_labels(self.text, found)
+        turns = interview_turns(self.text)
+        found = without_interview_labels(found, turns)
         roles = _Reach([span for a in found for span in (*a.cue, *a.source)])
         self._extend_to_tagged_ends(found, roles)
         self._complete_quotations(found, roles)
@@ -176,7 +177,7 @@ class QuoteRules:
             if attribution.type == "direct" and attribution.cue and attribution.source:
                 attribution.confidence = max(attribution.confidence, 0.85)
         _mark_nested(found)
-        found.extend(interview_turns(self.text))  # outside the nesting: see the module
+        found.extend(turns)  # outside the nesting: see nlp.quotes.interviews
         if self.tagged:
             for attribution in found:
                 attribution.agreement = tagger_agreement(
@@ -1022,9 +1023,10 @@ class QuoteRules:
         lettered = [w for w in words if w.group()[0].isalpha()]
         if len(lettered) < 3 or sum(w.group()[0].isupper() for w in lettered) < 0.7 * len(lettered):
             return None  # not title case: the parse reads it
+        surnames = self._person_surnames()
         for index, word in enumerate(words[1:5], start=1):
             source_text = self.text[start : words[index - 1].end()]
-            named = source_text.split()[-1].lower() in self._person_surnames()
+            named = source_text.split()[-1].lower() in surnames
             if not _headline_verb(word.group(), self.table, lenient=named):
                 continue
             if ":" in self.text[word.end() : end] and not _headline_verb(word.group(), self.table):
