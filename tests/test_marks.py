@@ -74,6 +74,25 @@ def test_multi_paragraph_quote_is_one_region(separator: str) -> None:
     assert regions(text) == ([text[: text.index(" she")]], [])
 
 
+def test_straight_excerpt_does_not_run_into_a_curly_quote() -> None:
+    # A pasted excerpt opens each paragraph with a straight mark and never closes; the
+    # paragraph after it that opens with a curly mark is a quotation of its own.
+    text = "\n".join(
+        [
+            '"The first time she saw the harbour, she was ten.',
+            '"Maria thought the plan was outrageous.',
+            "“It never crossed my mind,” she said.",
+        ]
+    )
+    found, notices = find_quoted_regions(text, paragraphs_of(text))
+    assert [text[r.start : r.end] for r in found] == [
+        text[: text.index("\n“")],
+        "“It never crossed my mind,”",
+    ]
+    assert [r.closed for r in found] == [False, True]
+    assert [n.code for n in notices] == ["unclosed_quote"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -133,6 +133,7 @@ def find_quoted_regions(
             next_mark is not None
             and next_mark.group() not in CLOSING
             and _is_opening(text, next_start, next_mark.end() - next_start)
+            and _same_style(text[open_at : open_at + 2], next_mark.group())
         )
         if next_starts_quote and open_at >= 0:
             continue  # the quote goes on in the next paragraph
@@ -140,6 +141,18 @@ def find_quoted_regions(
         notices.append(_unclosed(open_at))
         open_at = None
     return regions, notices
+
+
+def _same_style(opening: str, mark: str) -> bool:
+    """Whether a paragraph's first mark continues a quote opened with ``opening``.
+
+    A quote that runs on repeats its own opening mark at each new paragraph; a straight
+    quote followed by a paragraph that opens with a curly one ("The first time ... then
+    “It never crossed my mind,” she said) is an unclosed excerpt and a new quotation.
+    """
+    if opening.startswith(_STRAIGHTS):
+        return mark in _STRAIGHTS
+    return mark == opening[0]
 
 
 def _single_quoted(text: str, start: int, end: int) -> list[QuotedRegion]:
