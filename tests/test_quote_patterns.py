@@ -132,6 +132,21 @@ def test_split_quote_after_name_before_verb(nlp: Language) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "adding" is the second quote's own cue: the first statement ends at its quote
+        "“This is not right,” Jane Doe said, adding later, “The harbour costs us a fortune.”",
+        # the second quote opens a mixed statement with a frame of its own ("she said")
+        "“This is not right,” Jane Doe said. “You squeezed the dock workers” to raise "
+        "the port's profits, she said.",
+    ],
+)
+def test_second_quote_with_a_cue_of_its_own_is_no_continuation(nlp: Language, text: str) -> None:
+    record = extract(nlp, text)
+    assert pieces(record, find(record, "This is not right").content) == ["“This is not right,”"]
+
+
 # -- 3. multi-sentence and multi-paragraph quotes -------------------------------------
 
 
@@ -494,6 +509,37 @@ def test_complement_verbs_are_not_cues_of_their_own(nlp: Language) -> None:
         "that the city had hired inspectors",
         "the family would respond",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second", "cue"),
+    [
+        # The parser joins "warned" to "repair"; it is a cue of its own, same speaker.
+        (
+            "Mayor Linda Okoro said the city would repair the pier and warned against delays.",
+            "the city would repair the pier",
+            "delays",
+            "warned against",
+        ),
+        # "suggested" hangs from "close", whose subject is the port: the one suggesting
+        # is the one who said it.
+        (
+            "Linda Okoro said the port would close the old dock by March and "
+            "suggested that it would sell the land.",
+            "the port would close the old dock by March",
+            "that it would sell the land",
+            "suggested",
+        ),
+    ],
+)
+def test_coordinated_cue_ends_the_reported_clause(
+    nlp: Language, text: str, first: str, second: str, cue: str
+) -> None:
+    record = extract(nlp, text)
+    assert pieces(record, find(record, first).content) == [first]
+    statement = find(record, second)
+    assert (pieces(record, statement.content), pieces(record, statement.cue)) == ([second], [cue])
+    assert statement.speaker == "Linda Okoro"
 
 
 # -- 6. mixed quotes -----------------------------------------------------------------------

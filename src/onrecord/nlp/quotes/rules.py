@@ -43,6 +43,7 @@ from onrecord.nlp.quotes.frames import (
 )
 from onrecord.nlp.quotes.interviews import interview_turns, without_interview_labels
 from onrecord.nlp.quotes.marks import ALL_MARKS, QuotedRegion
+from onrecord.nlp.quotes.nesting import Reach, mark_nested
 
 EXTRACTOR_NAME = "onrecord.QuoteRules.v1"
 _GAP = re.compile(r"^[\s,;:—–-]*$")
@@ -164,7 +165,7 @@ class QuoteRules:
         found.extend(self._block_quotes(found))
         turns = interview_turns(self.text)
         found = without_interview_labels(found, turns)
-        roles = _Reach([span for a in found for span in (*a.cue, *a.source)])
+        roles = Reach([span for a in found for span in (*a.cue, *a.source)])
         self._extend_to_tagged_ends(found, roles)
         self._complete_quotations(found, roles)
         self._drop_leading_connectives(found)
@@ -176,7 +177,7 @@ class QuoteRules:
             )
             if attribution.type == "direct" and attribution.cue and attribution.source:
                 attribution.confidence = max(attribution.confidence, 0.85)
-        _mark_nested(found)
+        mark_nested(found)
         found.extend(turns)  # outside the nesting: see nlp.quotes.interviews
         if self.tagged:
             for attribution in found:
@@ -380,6 +381,10 @@ class QuoteRules:
 
     def _subject_of(self, verb: Token) -> Token | None:
         current = verb
+        if _conj_of_reported_clause(verb):
+            # "May said the country would leave **and suggested** that ...": the parser
+            # joins the second cue to the reported verb; its speaker is the first cue's
+            current = verb.head.head
         for _ in range(4):
             for child in current.children:
                 if child.dep_ == "nsubjpass" and current is verb:
@@ -616,11 +621,26 @@ class QuoteRules:
             if other.start > sentence_end + 1:
                 break
             gap = self.text[verb_end : other.start]
-            if re.match(r"^[^.!?\"“”]{0,60}$", gap) and gap.rstrip().endswith((",", ":")):
+            if (
+                re.match(r"^[^.!?\"“”]{0,60}$", gap)
+                and gap.rstrip().endswith((",", ":"))
+                # "“X,” Trump said, adding later, “Y.”": "adding" is Y's own cue
+                and not self._verb_between(verb, other.start - paragraph.offset)
+            ):
                 self.claimed.add(other)
                 parts.append(other.span)
             break
         return parts
+
+    @staticmethod
+    def _verb_between(verb: Token, end: int) -> bool:
+        """Whether another verb follows ``verb`` in its sentence before ``end`` (in its doc)."""
+        for token in verb.doc[verb.i + 1 : verb.sent.end]:
+            if token.idx >= end:
+                break
+            if token.pos_ == "VERB":
+                return True
+        return False
 
     def _trimmed(self, paragraph: ParsedParagraph, tokens: list[Token]) -> Span | None:
         words = [t for t in sorted(tokens, key=lambda t: t.i) if not t.is_space]
@@ -689,8 +709,8 @@ class QuoteRules:
         the tagger's content span in the same sentence if there is one, else the cue
         verb's complement; the source is the verb's subject, else the tagger's source.
         """
-        taken = _Reach([span for attribution in found for span in attribution.cue])
-        statements = _Reach([span for attribution in found for span in attribution.content])
+        taken = Reach([span for attribution in found for span in attribution.cue])
+        statements = Reach([span for attribution in found for span in attribution.content])
         reach_of_new = -1  # the furthest end of the cues taken below (they come in order)
         extra: list[Attribution] = []
         for cue in self.tagged.get("CUE", []):
@@ -753,8 +773,8 @@ class QuoteRules:
         the tagger's source in the sentence. Contents that hang from a verb no rule took
         are left out: on PolNeAR dev one in five of them was a statement.
         """
-        taken = _Reach([s for a in found for s in (*a.content, *a.cue, *a.source)])
-        taken_cues = _Reach([s for a in found for s in a.cue])
+        taken = Reach([s for a in found for s in (*a.content, *a.cue, *a.source)])
+        taken_cues = Reach([s for a in found for s in a.cue])
         extra: list[Attribution] = []
         for content in self.tagged.get("CONTENT", []):
             if taken.furthest_end(content[1] - 1) > content[0]:
@@ -808,7 +828,7 @@ class QuoteRules:
             )
         return extra
 
-    def _extend_to_tagged_ends(self, found: list[Attribution], roles: _Reach) -> None:
+    def _extend_to_tagged_ends(self, found: list[Attribution], roles: Reach) -> None:
         """Carry a one-piece statement's end on to where the tagger's content ends.
 
         Where the tagger's CONTENT span starts inside a statement (or where it starts) and
@@ -851,10 +871,14 @@ class QuoteRules:
             if roles.furthest_end(t_end - 1) > end or "\n" in self.text[end:t_end]:
                 continue  # a cue or source inside the extension, or a paragraph break
             located = self._tokens_at((end, t_end))
-            words = [t for t in located[1] if not t.is_punct] if located else []
+            if located is None:
+                continue
+            words = [t for t in located[1] if not t.is_punct]
+            while words and words[-1].pos_ == "CCONJ":
+                words.pop()  # "supporting Clinton **and** | said she would": no end
             if not words or words[0].pos_ in _ASIDE_OPENERS:
                 continue
-            attribution.content = [(start, t_end)]
+            attribution.content = [(start, located[0].token_span(words[-1])[1])]
 
     def _tagged_sources(self, found: list[Attribution]) -> None:
         """Give a statement with a cue but no source the tagger's source in its sentence.
@@ -877,7 +901,7 @@ class QuoteRules:
             if source:
                 attribution.source = source
 
-    def _complete_quotations(self, found: list[Attribution], roles: _Reach) -> None:
+    def _complete_quotations(self, found: list[Attribution], roles: Reach) -> None:
         """Run a statement that stops inside a quotation it opened on to its closing mark.
 
         "called Burma a “good news story in an era **when so often ...**”": the parse cut
@@ -1110,7 +1134,7 @@ class QuoteRules:
             for word in _name_words(ent.text)
         }
         turns = Counter(words[-1] for _, words in candidates)
-        taken = _Reach([span for attribution in found for span in attribution.cue])
+        taken = Reach([span for attribution in found for span in attribution.cue])
         lines = []
         for match, words in candidates:
             speaks_again = len(turns) > 1 and turns[words[-1]] > 1  # a dialogue
@@ -1141,7 +1165,7 @@ class QuoteRules:
         name or phrase ("From the report:"), which is then the source and the colon the
         cue. Quotes of fewer than four words are left alone (labels, titles).
         """
-        taken = _Reach([span for attribution in found for span in attribution.content])
+        taken = Reach([span for attribution in found for span in attribution.content])
         colon_quotes = []
         for region in self.regions:
             if region in self.claimed or not region.closed:
@@ -1230,8 +1254,8 @@ class QuoteRules:
         for attribution in found:
             is_learned = attribution.rule.startswith(("table:", "tagged_"))
             (learned if is_learned else spoken).append(attribution)
-        taken = _Reach([span for a in spoken for span in (*a.content, *a.cue)])
-        inside = _Reach([span for a in learned for span in a.content])
+        taken = Reach([span for a in spoken for span in (*a.content, *a.cue)])
+        inside = Reach([span for a in learned for span in a.content])
         blocks = []
         paragraphs = self.parsed.paragraphs
         for before, after in itertools.pairwise(paragraphs):
@@ -1293,10 +1317,13 @@ class QuoteRules:
         # the next region starts: for each region, the statements that end before it
         # are still those that ended before it at the start, a prefix of ``by_end``.
         ends = [a.content[-1][1] for a in by_end]
+        covered = Reach([span for a in found for span in a.content])
         for region in self.regions:
             words = len(self.text[region.start : region.end].split())
             if region in self.claimed or words == 0:
                 continue
+            if covered.furthest_end(region.start) >= region.end:
+                continue  # part of a statement with its own frame ("Y" to cut costs, she said)
             ended = bisect_right(ends, region.start)
             if not ended or region.start - by_end[ended - 1].content[-1][1] > 600:
                 continue
@@ -1421,8 +1448,27 @@ def _without_trailing_aside(tokens: list[Token]) -> list[Token]:
 _COMPLEMENT_DEPS = ("prep", "oprd", "xcomp", "ccomp", "dative", "attr", "acomp", "dobj")
 
 
+def _conj_of_reported_clause(verb: Token) -> bool:
+    """Whether a cue verb is coordinated with the verb of another cue's reported clause."""
+    head = verb.head
+    return (
+        verb.dep_ == "conj"
+        and verb.left_edge.i > head.i
+        and verb.doc[verb.left_edge.i - 1].lower_ in ("and", "but")
+        and verb.lemma_.lower() in SPEECH_VERBS
+        and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+        and head.dep_ == "ccomp"
+        and head.lemma_.lower() not in SPEECH_VERBS
+        and head.head.lemma_.lower() in SPEECH_VERBS
+    )
+
+
 def _before_nested_cue(tokens: list[Token], head: Token) -> list[Token]:
-    """Cut a statement before a participial cue of its own (", arguing that ...")."""
+    """Cut a statement before a cue of its own.
+
+    That is a participle (", arguing that ...") or a coordinated verb with no subject of
+    its own ("said he would order a review **and warned** against hackers").
+    """
     cuts = [
         t.left_edge.i
         for t in tokens
@@ -1431,57 +1477,21 @@ def _before_nested_cue(tokens: list[Token], head: Token) -> list[Token]:
         and t.lemma_.lower() in SPEECH_VERBS
         and t.i > head.i
     ]
+    for t in tokens:
+        if (
+            t.dep_ == "conj"
+            and t.pos_ == "VERB"
+            and t.left_edge.i > head.i
+            and t.head.i == head.i
+            and t.doc[t.left_edge.i - 1].lower_ in ("and", "but", "or")
+            and t.lemma_.lower() in SPEECH_VERBS
+            and not any(c.dep_ in _SUBJECT_DEPS for c in t.children)
+        ):
+            j = t.left_edge.i
+            while j > head.i + 1 and (t.doc[j - 1].dep_ == "cc" or t.doc[j - 1].text == ","):
+                j -= 1
+            cuts.append(j)
     if not cuts:
         return tokens
     cut = min(cuts)
     return [t for t in tokens if t.i < cut]
-
-
-class _Reach:
-    """Spans by start, with the furthest end reached by those that start up to a point."""
-
-    def __init__(self, spans: list[Span]) -> None:
-        ordered = sorted(spans)
-        self._starts = [s for s, _ in ordered]
-        self._reach = list(itertools.accumulate((e for _, e in ordered), max))
-
-    def furthest_end(self, at: int) -> int:
-        """The furthest end of the spans that start at or before ``at`` (-1 if none)."""
-        index = bisect_right(self._starts, at)
-        return self._reach[index - 1] if index else -1
-
-
-def _mark_nested(found: list[Attribution]) -> None:
-    """Tag statements whose cue lies inside another statement's content.
-
-    "She says it underscores that ...": annotators usually record only the outer
-    statement, so the inner one gets a rule key of its own (``+nested``) and with it its
-    own calibrated confidence.
-    """
-    # Fragments by start; for each prefix, the furthest end reached, and the furthest
-    # reached by a statement other than that one: enough to tell whether some other
-    # statement's fragment holds a cue.
-    fragments = sorted((s, e, n) for n, a in enumerate(found) for s, e in a.content)
-    starts = [s for s, _, _ in fragments]
-    best: list[tuple[int, int]] = []  # (end, statement)
-    runner_up: list[tuple[int, int]] = []  # furthest end of another statement than best's
-    top, other = (-1, -1), (-1, -1)
-    for _, end, number in fragments:
-        if end > top[0]:
-            if number != top[1]:
-                other = top
-            top = (end, number)
-        elif number != top[1] and end > other[0]:
-            other = (end, number)
-        best.append(top)
-        runner_up.append(other)
-    for number, inner in enumerate(found):
-        if not inner.cue:
-            continue
-        start, end = inner.cue[0]
-        index = bisect_right(starts, start) - 1
-        if index < 0:
-            continue
-        reach = best[index] if best[index][1] != number else runner_up[index]
-        if reach[0] >= end:
-            inner.rule += "+nested"
