@@ -31,6 +31,7 @@ from onrecord.nlp.quotes.cues import (
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
 )
+from onrecord.nlp.quotes.marks import ALL_MARKS
 
 KEPT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "EVENT")
 _ROLE_STOP_DEPS = ("det", "poss", "punct", "case", "predet", "mark", "cc")
@@ -542,6 +543,8 @@ class ArticleEntities:
             and root.dep_ == "appos"
             and root.head.pos_ in ("NOUN", "PROPN")
             and root.head.ent_type_ != "PERSON"
+            # '“... and the president,” Flynn said': no apposition across a closing mark
+            and not any(t.text in ALL_MARKS for t in root.doc[root.head.i : root.i])
         ):
             head = root.head
             tokens = [t for t in head.subtree if t.i < root.i and t not in list(root.subtree)]

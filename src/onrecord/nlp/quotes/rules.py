@@ -25,13 +25,12 @@ from onrecord.models import QuoteType, Span
 from onrecord.nlp.parse import ParsedArticle, ParsedParagraph
 from onrecord.nlp.quotes.agreement import tagger_agreement
 from onrecord.nlp.quotes.attribution import Attribution
-from onrecord.nlp.quotes.cue_table import CueTable, load_cue_table, verb_relations
+from onrecord.nlp.quotes.cue_table import load_cue_table, verb_relations
 from onrecord.nlp.quotes.cues import (
     CLAUSE_ONLY_VERBS,
     HEADLINE_LABELS,
     NOUN_PHRASE_CONTENT_VERBS,
     SPEECH_VERBS,
-    TITLE_CASE_FUNCTION_WORDS,
 )
 from onrecord.nlp.quotes.datelines import without_dateline
 from onrecord.nlp.quotes.frames import (
@@ -41,6 +40,7 @@ from onrecord.nlp.quotes.frames import (
     parenthetical,
     passive_participle,
 )
+from onrecord.nlp.quotes.headlines import headline_speaker, headline_verb
 from onrecord.nlp.quotes.interviews import interview_turns, without_interview_labels
 from onrecord.nlp.quotes.marks import ALL_MARKS, QuotedRegion
 from onrecord.nlp.quotes.nesting import Reach, mark_nested
@@ -62,9 +62,6 @@ _LEADING_CONNECTIVE = re.compile(r"(?:[Aa]nd|[Bb]ut|So|Or)\s+")
 _FRAME_STOPS = frozenset({".", "!", "?", "…", ":", ","})
 TABLE_THRESHOLD = float(os.environ.get("ONRECORD_TABLE_THRESHOLD", "0.4"))
 """Verbs outside the lexicon count as cues when the cue table's probability reaches this."""
-HEADLINE_TABLE_THRESHOLD = float(os.environ.get("ONRECORD_HEADLINE_THRESHOLD", "0.2"))
-"""The same for the verb right after a person's name opening a title-case headline
-("Obama Seeks ...", "Clinton Breaks With ..."): that place makes a cue likelier."""
 _CUE_MODIFIERS = ("aux", "auxpass", "neg", "advmod", "prt")
 MIN_BLOCK_QUOTE_TOKENS = 8
 """A paragraph after "X said:" shorter than this (words and marks) is taken for a
@@ -409,6 +406,31 @@ class QuoteRules:
                 current = current.head
                 continue
             break
+        return self._name_after_quote(verb)
+
+    def _closing_mark_before(self, verb: Token) -> int | None:
+        """The index of the last quotation mark before ``verb``, if it closes a quote."""
+        doc = verb.doc
+        mark = verb.i - 1
+        while mark >= 0 and doc[mark].text not in ALL_MARKS:
+            mark -= 1
+        if mark < 0 or mark + 1 >= verb.i or not self._quoted_token(doc[mark]):
+            return None
+        return mark
+
+    def _name_after_quote(self, verb: Token) -> Token | None:
+        """The name between a closing mark and its frame verb that the parser put inside.
+
+        '“... between this White House and the president,” Flynn, a top Trump surrogate,
+        said': the parser made "Flynn" an apposition of "president", so "said" has no
+        subject; the name's phrase is the one after the closing mark.
+        """
+        mark = self._closing_mark_before(verb)
+        if mark is None:
+            return None
+        for token in verb.doc[mark + 1 : verb.i]:
+            if token.head.i < mark and token.pos_ == "PROPN" and not token.is_punct:
+                return token
         return None
 
     def _quoted_token(self, token: Token) -> bool:
@@ -466,7 +488,10 @@ class QuoteRules:
         if clause.i > verb.i:
             tokens = [t for t in tokens if t.i > verb.i]
         else:
-            tokens = [t for t in tokens if t.i < verb.i]
+            name = self._name_after_quote(verb)
+            # '“...,” Flynn, a surrogate, said' with the name parsed into the quote
+            end = verb.i if name is None or name not in tokens else name.left_edge.i
+            tokens = [t for t in tokens if t.i < end]
         tokens = _before_nested_cue(tokens, clause)
         span = self._trimmed(paragraph, tokens)
         if span is None:
@@ -1012,7 +1037,7 @@ class QuoteRules:
             return None
         start, end = self.title_span
         match = _HEADLINE.match(self.text[start:end])
-        if not match or not _headline_speaker(match.group("name")):
+        if not match or not headline_speaker(match.group("name")):
             return None
         name_end = start + match.end("name")
         colon = self.text.index(":", name_end)
@@ -1051,11 +1076,13 @@ class QuoteRules:
         for index, word in enumerate(words[1:5], start=1):
             source_text = self.text[start : words[index - 1].end()]
             named = source_text.split()[-1].lower() in surnames
-            if not _headline_verb(word.group(), self.table, lenient=named):
+            if not headline_verb(word.group(), self.table, TABLE_THRESHOLD, lenient=named):
                 continue
-            if ":" in self.text[word.end() : end] and not _headline_verb(word.group(), self.table):
+            if ":" in self.text[word.end() : end] and not headline_verb(
+                word.group(), self.table, TABLE_THRESHOLD
+            ):
                 return None  # "Warren Hammers Wells Fargo CEO: '...'": the colon's quote
-            if not _headline_speaker(source_text) or index + 1 >= len(words):
+            if not headline_speaker(source_text) or index + 1 >= len(words):
                 return None
             return Attribution(
                 content=[(words[index + 1].start(), self._headline_content_end(end))],
@@ -1367,40 +1394,6 @@ class QuoteRules:
 def _name_words(name: str) -> list[str]:
     """The lower-case words of a name, without dots ("JAKE TAPPER" -> jake, tapper)."""
     return [word.strip(".").lower() for word in name.split() if word.strip(".")]
-
-
-def _headline_speaker(name: str) -> bool:
-    """Whether the words before a headline's colon can name a speaker.
-
-    "Jane Roe", "Pence" and "Poll" can; a label ("Breaking", "The Latest") or a phrase
-    with a preposition in title case ("Stealth Over Health") cannot.
-    """
-    words = name.split()
-    if words[0].lower() in ("the", "a", "an"):
-        words = words[1:]
-    if not words or words[0].lower() in HEADLINE_LABELS:
-        return False
-    return not any(w.lower() in TITLE_CASE_FUNCTION_WORDS for w in words[1:])
-
-
-def _headline_verb(word: str, table: CueTable, *, lenient: bool = False) -> bool:
-    """Whether a title-case headline word is a third-person cue verb ("Vows", "Denies").
-
-    After a person's name (``lenient``) a verb the cue table gives a lower chance counts
-    too ("Obama Seeks ...", "Clinton Breaks With ..."); after another word it may be a
-    noun ("Harbour Talks Resume").
-    """
-    threshold = HEADLINE_TABLE_THRESHOLD if lenient else TABLE_THRESHOLD
-    lower = word.lower()
-    if not word[:1].isupper() or not lower.endswith("s") or len(lower) < 4:
-        return False
-    bases = {lower[:-1], lower[:-2]} | ({lower[:-3] + "y"} if lower.endswith("ies") else set())
-    return any(
-        base in SPEECH_VERBS
-        or max(table.probability(base, relation) for relation in ("ccomp", "xcomp", "dobj"))
-        >= threshold
-        for base in bases
-    )
 
 
 def _adjacent(content: Span, cue: Span, text: str) -> bool:
