@@ -297,6 +297,25 @@ def test_description_subject_with_apposition_names_speaker(nlp: Language) -> Non
     assert speaker(record, "strike would go on") == "Leila Haddad"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        # a participle describing the job is part of the role
+        (
+            "“The tide rose,” said Aseem Rao, founding director of the Harbour Trust.",
+            "founding director of the Harbour Trust",
+        ),
+        (
+            "“The tide rose,” said Aseem Rao, a Lisbon-based marine engineer.",
+            "Lisbon-based marine engineer",
+        ),
+        ("Retired engineer Aseem Rao said the tide rose.", "Retired engineer"),
+    ],
+)
+def test_role_with_a_participle(nlp: Language, sentence: str, role: str) -> None:
+    assert person(extract(nlp, sentence), "Aseem Rao").roles == [role]
+
+
 def test_role_possessed_by_a_named_person(nlp: Language) -> None:
     record = extract(
         nlp,

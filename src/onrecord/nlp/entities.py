@@ -595,7 +595,14 @@ class ArticleEntities:
             tokens.pop()  # "Senior author Dr. Silvia Martins": the role is "Senior author"
         if not tokens or _role_length(tokens) > _MAX_ROLE_TOKENS or tokens[0].text.startswith("@"):
             return None  # "(@RobertMaguire)": a handle, no role
-        if any(t.pos_ in ("VERB", "AUX") or t.ent_type_ == "PERSON" for t in tokens):
+        if (
+            any(
+                (t.pos_ in ("VERB", "AUX") and not _participle_adjective(t))
+                or t.ent_type_ == "PERSON"
+                for t in tokens
+            )
+            or tokens[-1].pos_ == "VERB"
+        ):  # "Indiana-born", "fact-checking": no noun
             return None
         if not any(t.pos_ in ("NOUN", "PROPN") for t in tokens):
             return None
@@ -852,6 +859,19 @@ def _role_phrase(head: Token) -> list[Token]:
             cut.update(t.i for t in token.subtree)
             cut.add(edge - 1)
     return [t for t in head.subtree if t.i not in cut]
+
+
+def _participle_adjective(token: Token) -> bool:
+    """Whether a verb form describes a noun rather than making a clause.
+
+    A role's words may hold one: "founding director", "Los Angeles-based attorney",
+    "ousted campaign manager".
+    """
+    return (
+        token.tag_ in ("VBN", "VBG")
+        and token.dep_ == "amod"
+        and not any(c.dep_ in ("advmod", "nsubj", "dobj") for c in token.children)
+    )
 
 
 def _role_length(tokens: list[Token]) -> int:
