@@ -66,18 +66,29 @@ def test_html_body_and_metadata() -> None:
         assert chrome not in document.text
 
 
-def test_html_hover_cards_are_not_article_text(tmp_path: Path) -> None:
-    card = (
-        '<span class="rollover-people-block"><span class="rollover-block">'
-        '<a class="name" href="/people/jo-evans">Joanna Lynn Evans</a>'
-        '<a href="/news/1">Island mayor doubles down on ferry fares</a></span></span>'
-    )
+_CARD = (
+    '<span class="rollover-people-block"><span class="rollover-block">'
+    '<a class="name" href="/people/jo-evans">Joanna Lynn Evans</a>'
+    '<a href="/news/1">Island mayor doubles down on ferry fares</a></span></span>'
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        f'<a href="/people/jo-evans">Jo Evans</a>{_CARD}',
+        # the linked name and its card inside one hover element, as on thehill.com
+        '<span class="rollover-people"><a class="rollover-people-link" '
+        f'href="/people/jo-evans">Jo Evans</a>{_CARD}</span>',
+    ],
+)
+def test_html_hover_cards_are_not_article_text(tmp_path: Path, name: str) -> None:
     page = tmp_path / "card.html"
     page.write_text(
         html_page(
             "Ferry fares rise again",
             [
-                f'Island Mayor <a href="/people/jo-evans">Jo Evans</a>{card} said on '
+                f"Island Mayor {name} said on "
                 "Monday that the ferry fares would rise by a tenth in the spring.",
                 "The council will vote on the new fares next week, and the ferry company "
                 "said it had not been asked for its view on the matter before the vote.",
