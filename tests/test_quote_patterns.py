@@ -542,6 +542,12 @@ def test_coordinated_cue_ends_the_reported_clause(
     assert statement.speaker == "Linda Okoro"
 
 
+def test_source_keeps_the_party_brackets_whole(nlp: Language) -> None:
+    record = extract(nlp, "Sen. Jane Doe (R-Ga.) said the port would close.")
+    quote = find(record, "the port would close")
+    assert pieces(record, quote.source) == ["Sen. Jane Doe (R-Ga.)"]
+
+
 # -- 6. mixed quotes -----------------------------------------------------------------------
 
 

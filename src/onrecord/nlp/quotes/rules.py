@@ -475,6 +475,8 @@ class QuoteRules:
         while start < head.i and (doc[start].is_punct or doc[start].dep_ == "cc"):
             start += 1
         while end > head.i and doc[end].is_punct and doc[end].text not in ALL_MARKS:
+            if doc[end].text == ")" and any(t.text == "(" for t in doc[start:end]):
+                break  # "Sen. David Perdue (R-Ga.)": the party's brackets stay whole
             end -= 1
         if end < start:  # the head itself sits inside a quotation
             return [paragraph.token_span(head)]
