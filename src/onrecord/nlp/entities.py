@@ -552,7 +552,11 @@ class ArticleEntities:
         # "Mykhailo Fedorov, the new minister,"
         for child in root.children:
             if child.dep_ == "appos" and _is_role_noun(child) and child.i > ent.end - 1:
-                role = self._role_text(mention.paragraph, _role_phrase(child), possessor_of=child)
+                role = self._role_text(
+                    mention.paragraph, _role_phrase(child), possessor_of=child
+                ) or self._role_text(
+                    mention.paragraph, _role_phrase(child, first_job=True), possessor_of=child
+                )
                 if role and role.endswith(f" of {owner}"):
                     # "his" is the person himself: "Rahm Emanuel, his chief of staff" is
                     # someone else's; "Taylor Swift, her label and a couple of ..." a list.
@@ -832,13 +836,15 @@ def _is_role_noun(token: Token) -> bool:
     return token.pos_ == "PROPN" and not token.ent_type_ and token.lower_ in _TITLE_NOUNS
 
 
-def _role_phrase(head: Token) -> list[Token]:
+def _role_phrase(head: Token, *, first_job: bool = False) -> list[Token]:
     """The tokens of an apposition's phrase without its comma-led clauses or conjuncts.
 
     "Phil Levy, the chief economist at Flexport, which coordinates shipments" gives "the
     chief economist at Flexport": the relative clause, a participle or a second apposition
     after a comma says more about the company, not the person's job; "..., and other
-    scientists" adds other people.
+    scientists" adds other people. With ``first_job``, a second job joined by "and" goes
+    too ("associate professor of physics at the University of Florida and co-author of
+    the study"), for a role too long with both.
     """
     doc = head.doc
     cut: set[int] = set()
@@ -847,8 +853,11 @@ def _role_phrase(head: Token) -> list[Token]:
             continue
         edge = token.left_edge.i
         if token.dep_ == "conj" and token.head.i == head.i:
+            if first_job and edge > head.i + 1 and doc[edge - 1].dep_ == "cc":
+                start = edge - 2 if doc[edge - 2].text == "," else edge - 1
+                cut.update(range(start, head.right_edge.i + 1))
             # "head of the National Center ..., and other scientists": a list of people
-            if edge > head.i + 2 and doc[edge - 1].dep_ == "cc" and doc[edge - 2].text == ",":
+            elif edge > head.i + 2 and doc[edge - 1].dep_ == "cc" and doc[edge - 2].text == ",":
                 cut.update(range(edge - 2, token.right_edge.i + 1))
         elif (
             token.dep_ in ("relcl", "acl", "appos")
