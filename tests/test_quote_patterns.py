@@ -548,6 +548,29 @@ def test_source_keeps_the_party_brackets_whole(nlp: Language) -> None:
     assert pieces(record, quote.source) == ["Sen. Jane Doe (R-Ga.)"]
 
 
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # "she" is the speaker again: the one arguing is named as the speaker is
+        (
+            "Sen. Jane Doe said she did not believe those claims hurt the port, arguing "
+            "that it was the tide that did.",
+            "Sen. Jane Doe",
+        ),
+        # another person is the reported clause's subject: the participle is theirs
+        (
+            "Aides said Tom Baker will make a familiar case for the port, highlighting "
+            "its recovery from the flood.",
+            "Tom Baker",
+        ),
+    ],
+)
+def test_participle_cue_after_a_reported_clause(nlp: Language, text: str, source: str) -> None:
+    record = extract(nlp, text)
+    (participle,) = [q for q in record.quotes if pieces(record, q.cue)[0].endswith("ing")]
+    assert pieces(record, participle.source) == [source]
+
+
 # -- 6. mixed quotes -----------------------------------------------------------------------
 
 

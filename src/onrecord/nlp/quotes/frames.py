@@ -3,7 +3,8 @@
 Owns the token-level questions the quote rules ask of a verb before taking it as a cue:
 whether it is a passive participle whose subject was asked rather than speaking ("Asked
 about it, Holm said"), part of a connective opening its sentence ("That said, ..."), or
-a frame set off by commas ("..., she said, ..."); and which subject a verb has when
+a frame set off by commas ("..., she said, ..."); whether a second cue inside a first
+one's reported clause speaks for the first one's speaker; and which subject a verb has when
 spaCy's parser splits a hyphenated noun into several ("co - founder Tom Baker said",
 parsed with "co" and "Baker" both as subjects). Finding statements is left to
 ``nlp.quotes.rules``.
@@ -13,9 +14,11 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from onrecord.nlp.quotes.cues import CONNECTIVE_OPENINGS
+from onrecord.nlp.quotes.cues import CONNECTIVE_OPENINGS, SPEECH_VERBS
 
 _CONNECTIVE_WORDS = frozenset(word for opening in CONNECTIVE_OPENINGS for word in opening)
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+"""Dependency labels of a verb's subject."""
 
 
 def passive_participle(verb: Token) -> bool:
@@ -110,3 +113,50 @@ def hyphen_joined_start(head: Token, start: int) -> int:
         ):
             return start
         start = doc[word].left_edge.i
+
+
+def _same_person(pronoun: Token, subject: Token) -> bool:
+    """Whether a reported clause's "he"/"she" is the reporting verb's named singular subject."""
+    return (
+        pronoun.lower_ in ("he", "she")
+        and subject.pos_ == "PROPN"
+        and subject.tag_ == "NNP"
+        and subject.ent_type_ == "PERSON"
+    )
+
+
+def speaks_for_first_cue(verb: Token) -> bool:
+    """Whether a cue verb inside another cue's reported clause has that cue's speaker.
+
+    The parser hangs a second cue on the reported clause's verb: "May said the country
+    would leave **and suggested** that ..." (a coordinated cue with no subject of its
+    own, when the reported verb is no cue), or "Sen. Perdue said he did not believe it,
+    **arguing** that ..." (a participle, when the reported clause's "he" is the
+    speaker again). Its speaker is the first cue's.
+    """
+    head = verb.head
+    if (
+        verb.dep_ == "advcl"
+        and verb.tag_ == "VBG"
+        and verb.lemma_.lower() in SPEECH_VERBS
+        and verb.left_edge.i > head.i
+        and verb.doc[verb.left_edge.i - 1].text == ","
+        and head.dep_ == "ccomp"
+        and head.head.lemma_.lower() in SPEECH_VERBS
+        and head.head.i < head.i
+    ):
+        # "Sen. Perdue said he did not believe it, arguing that ...": when "he" is the
+        # speaker again, the one arguing is named by the speaker's own phrase
+        inner = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        outer = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+        return inner is not None and outer is not None and _same_person(inner, outer)
+    return (
+        verb.dep_ == "conj"
+        and verb.left_edge.i > head.i
+        and verb.doc[verb.left_edge.i - 1].lower_ in ("and", "but")
+        and verb.lemma_.lower() in SPEECH_VERBS
+        and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+        and head.dep_ == "ccomp"
+        and head.lemma_.lower() not in SPEECH_VERBS
+        and head.head.lemma_.lower() in SPEECH_VERBS
+    )

@@ -34,11 +34,13 @@ from onrecord.nlp.quotes.cues import (
 )
 from onrecord.nlp.quotes.datelines import without_dateline
 from onrecord.nlp.quotes.frames import (
+    SUBJECT_DEPS,
     hyphen_joined_start,
     hyphen_joined_subject,
     in_connective,
     parenthetical,
     passive_participle,
+    speaks_for_first_cue,
 )
 from onrecord.nlp.quotes.headlines import headline_speaker, headline_verb
 from onrecord.nlp.quotes.interviews import interview_turns, without_interview_labels
@@ -56,7 +58,7 @@ _TRANSCRIPT_LINE = re.compile(
 )
 """A transcript line: a name in capitals, a colon, what was said (to the line's end)."""
 _HEADLINE = re.compile(r"^(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
-_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+
 _MARK_CHARS = "".join(sorted(ALL_MARKS))
 _LEADING_CONNECTIVE = re.compile(r"(?:[Aa]nd|[Bb]ut|So|Or)\s+")
 _FRAME_STOPS = frozenset({".", "!", "?", "…", ":", ","})
@@ -378,7 +380,7 @@ class QuoteRules:
 
     def _subject_of(self, verb: Token) -> Token | None:
         current = verb
-        if _conj_of_reported_clause(verb):
+        if speaks_for_first_cue(verb):
             # "May said the country would leave **and suggested** that ...": the parser
             # joins the second cue to the reported verb; its speaker is the first cue's
             current = verb.head.head
@@ -387,7 +389,7 @@ class QuoteRules:
                 if child.dep_ == "nsubjpass" and current is verb:
                     # "Quiros was accused of fraud": who accused is the "by" agent, if any
                     return self._agent_of(verb)
-                if child.dep_ in _SUBJECT_DEPS and not child.is_punct:
+                if child.dep_ in SUBJECT_DEPS and not child.is_punct:
                     if self._quoted_token(child):
                         continue  # "“Full panic mode,” said Wimes" parsed with two subjects
                     return hyphen_joined_subject(child)
@@ -1443,21 +1445,6 @@ def _without_trailing_aside(tokens: list[Token]) -> list[Token]:
 _COMPLEMENT_DEPS = ("prep", "oprd", "xcomp", "ccomp", "dative", "attr", "acomp", "dobj")
 
 
-def _conj_of_reported_clause(verb: Token) -> bool:
-    """Whether a cue verb is coordinated with the verb of another cue's reported clause."""
-    head = verb.head
-    return (
-        verb.dep_ == "conj"
-        and verb.left_edge.i > head.i
-        and verb.doc[verb.left_edge.i - 1].lower_ in ("and", "but")
-        and verb.lemma_.lower() in SPEECH_VERBS
-        and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
-        and head.dep_ == "ccomp"
-        and head.lemma_.lower() not in SPEECH_VERBS
-        and head.head.lemma_.lower() in SPEECH_VERBS
-    )
-
-
 def _before_nested_cue(tokens: list[Token], head: Token) -> list[Token]:
     """Cut a statement before a cue of its own.
 
@@ -1480,7 +1467,7 @@ def _before_nested_cue(tokens: list[Token], head: Token) -> list[Token]:
             and t.head.i == head.i
             and t.doc[t.left_edge.i - 1].lower_ in ("and", "but", "or")
             and t.lemma_.lower() in SPEECH_VERBS
-            and not any(c.dep_ in _SUBJECT_DEPS for c in t.children)
+            and not any(c.dep_ in SUBJECT_DEPS for c in t.children)
         ):
             j = t.left_edge.i
             while j > head.i + 1 and (t.doc[j - 1].dep_ == "cc" or t.doc[j - 1].text == ","):
