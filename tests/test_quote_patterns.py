@@ -358,7 +358,21 @@ def test_a_hyphenated_subject_is_the_whole_source(
     assert [pieces(record, q.source) for q in record.quotes] == [[source]]
 
 
-@pytest.mark.parametrize("opening", ["That said,", "That being said,", "Having said that,"])
+def test_goes_without_saying_is_no_statement(nlp: Language) -> None:
+    record = extract(nlp, "It goes without saying that raising port fees would hurt the ferries.")
+    assert record.quotes == []
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "That said,",
+        "That being said,",
+        "Having said that,",
+        "(Having said that,",
+        "It goes without saying, and",
+    ],
+)
 def test_that_said_is_a_connective_not_a_cue(nlp: Language, opening: str) -> None:
     record = extract(
         nlp, f"{opening} the agency says that the southern border remains the main entry point."

@@ -16,7 +16,9 @@ from spacy.tokens import Token
 
 from onrecord.nlp.quotes.cues import CONNECTIVE_OPENINGS, SPEECH_VERBS
 
-_CONNECTIVE_WORDS = frozenset(word for opening in CONNECTIVE_OPENINGS for word in opening)
+_CONNECTIVE_WORDS = frozenset(
+    {"saying"} | {word for opening in CONNECTIVE_OPENINGS for word in opening}
+)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 """Dependency labels of a verb's subject."""
 
@@ -34,18 +36,31 @@ def passive_participle(verb: Token) -> bool:
 
 
 def in_connective(verb: Token) -> bool:
-    """Whether a verb is part of a connective opening its sentence ("That said, ...")."""
+    """Whether a verb is part of a connective opening its sentence ("That said, ...").
+
+    Also "(Having said that, ...", after an opening bracket or quotation mark, and "It
+    goes without saying that ...", which says nothing of anyone's words.
+    """
     if verb.lower_ not in _CONNECTIVE_WORDS:
         return False  # most verbs: no need to find the sentence
+    if verb.lower_ == "saying":
+        return (
+            verb.i >= 2
+            and verb.doc[verb.i - 1].lower_ == "without"
+            and verb.doc[verb.i - 2].lemma_ == "go"
+        )
     sentence = verb.sent
-    words = tuple(token.lower_ for token in sentence[:4])
+    start = sentence.start
+    while start < sentence.end and sentence.doc[start].is_punct:
+        start += 1  # "(Having said that, ..."
+    words = tuple(token.lower_ for token in sentence.doc[start : start + 4])
     for opening in CONNECTIVE_OPENINGS:
         size = len(opening)
         if (
             words[:size] == opening
-            and verb.i - sentence.start < size
-            and len(sentence) > size
-            and sentence[size].text in (",", "—", "–")
+            and verb.i - start < size
+            and start + size < sentence.end
+            and sentence.doc[start + size].text in (",", "—", "–")
         ):
             return True
     return False
