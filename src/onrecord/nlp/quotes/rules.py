@@ -58,7 +58,6 @@ _TRANSCRIPT_LINE = re.compile(
 )
 """A transcript line: a name in capitals, a colon, what was said (to the line's end)."""
 _HEADLINE = re.compile(r"^(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:\s+(?P<rest>\S.*)$")
-
 _MARK_CHARS = "".join(sorted(ALL_MARKS))
 _LEADING_CONNECTIVE = re.compile(r"(?:[Aa]nd|[Bb]ut|So|Or)\s+")
 _FRAME_STOPS = frozenset({".", "!", "?", "…", ":", ","})
