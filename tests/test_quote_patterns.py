@@ -585,6 +585,20 @@ def test_participle_cue_after_a_reported_clause(nlp: Language, text: str, source
     assert pieces(record, participle.source) == [source]
 
 
+def test_raising_cue_has_no_source(nlp: Language) -> None:
+    # "X appeared to ...", "X is expected to ...": X is what is said of, not who says it
+    record = extract(
+        nlp,
+        "Tom Baker said the ferry would run. The vote is expected to come before Friday, "
+        "and Baker appeared to suggest that the council would back him.",
+    )
+    appeared = find(record, "to suggest that")
+    assert pieces(record, appeared.cue) == ["appeared"]
+    assert pieces(record, appeared.content)[0] == "Baker" and appeared.source == []
+    expected = find(record, "before Friday")
+    assert expected.source == [] and expected.speaker is None
+
+
 # -- 6. mixed quotes -----------------------------------------------------------------------
 
 

@@ -46,6 +46,7 @@ from onrecord.nlp.quotes.headlines import headline_speaker, headline_verb
 from onrecord.nlp.quotes.interviews import interview_turns, without_interview_labels
 from onrecord.nlp.quotes.marks import ALL_MARKS, QuotedRegion
 from onrecord.nlp.quotes.nesting import Reach, mark_nested
+from onrecord.nlp.quotes.raising import without_raised_subjects
 
 EXTRACTOR_NAME = "onrecord.QuoteRules.v1"
 _GAP = re.compile(r"^[\s,;:—–-]*$")
@@ -169,6 +170,7 @@ class QuoteRules:
         self._drop_leading_connectives(found)
         self._drop_datelines(found)
         self._tagged_sources(found)
+        without_raised_subjects(self.text, found)
         for attribution in found:
             attribution.type = attribution.fixed_type or classify_type(
                 self.text, attribution.content, self.regions
