@@ -470,6 +470,10 @@ class QuoteRules:
         if head.pos_ == "PRON":
             return [paragraph.token_span(head)]
         tokens = [t for t in head.subtree if not self._in_region(paragraph.token_span(t))]
+        if head.head.i > head.i:
+            # "A union ... endorsed Clinton on Thursday, another example of ...": the
+            # parser hung the apposition on the subject; the source stops at its verb
+            tokens = [t for t in tokens if t.i < head.head.i]
         if not tokens:
             return [paragraph.token_span(head)]
         start = hyphen_joined_start(head, min(t.i for t in tokens))
