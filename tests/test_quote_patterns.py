@@ -612,6 +612,24 @@ def test_source_phrase_bounds(nlp: Language, text: str, needle: str, source: str
     assert pieces(record, find(record, needle).source) == [source]
 
 
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        # the verbs that govern the cue are part of it, as annotators mark it
+        ("Mayor Linda Okoro went on to say that the pier would close.", "went on to say"),
+        (
+            "Tom Baker refrained from attacking the mayor's plan for the pier.",
+            "refrained from attacking",
+        ),
+        # a verb of time or reason before it is not
+        ("Mayor Linda Okoro responded before adding that the pier would close.", "adding"),
+    ],
+)
+def test_cue_takes_the_verbs_that_govern_it(nlp: Language, text: str, cue: str) -> None:
+    record = extract(nlp, text)
+    assert [pieces(record, q.cue) for q in record.quotes] == [[cue]]
+
+
 # -- 6. mixed quotes -----------------------------------------------------------------------
 
 
@@ -909,7 +927,7 @@ def test_cue_after_by_takes_the_subject_of_the_verb_before(nlp: Language) -> Non
         record,
         "diagnose anyone",
         ["he would “never” diagnose anyone through a screen"],
-        ["saying"],
+        ["began by saying"],  # the governing verb is part of the cue, as annotators mark it
         ["Howard Dean"],
         "mixed",
     )

@@ -3,7 +3,8 @@
 Owns the token-level questions the quote rules ask of a verb before taking it as a cue:
 whether it is a passive participle whose subject was asked rather than speaking ("Asked
 about it, Holm said"), part of a connective opening its sentence ("That said, ..."), or
-a frame set off by commas ("..., she said, ..."); whether a second cue inside a first
+a frame set off by commas ("..., she said, ..."); where a cue starts with the verbs that
+govern it ("went on to say"); whether a second cue inside a first
 one's reported clause speaks for the first one's speaker; and which subject a verb has when
 spaCy's parser splits a hyphenated noun into several ("co - founder Tom Baker said",
 parsed with "co" and "Baker" both as subjects). Finding statements is left to
@@ -175,3 +176,64 @@ def speaks_for_first_cue(verb: Token) -> bool:
         and head.lemma_.lower() not in SPEECH_VERBS
         and head.head.lemma_.lower() in SPEECH_VERBS
     )
+
+
+CUE_MODIFIERS = ("aux", "auxpass", "neg", "advmod", "prt")
+"""Dependents right before a cue verb that belong to the cue ("has also said")."""
+_CHAIN_GAP_DEPS = frozenset({"aux", "prep", "advmod", "neg", "prt", "acomp"})
+"""What may stand between a cue verb and the verb that governs it ("resist | pointing",
+"steering clear of | criticizing", "tried to | make")."""
+_CHAIN_PREPOSITIONS = frozenset({"by", "from", "of", "about", "on", "into", "to"})
+_BE = frozenset({"be", "’s", "'s"})
+"""Prepositions that join a verb to the cue it governs ("began by saying", "refrained from
+attacking"), unlike those of time or reason ("after", "before", "for")."""
+
+
+def governing_chain_start(verb: Token, start: int) -> int:
+    """Where a cue starts with the verbs that govern it right before it.
+
+    "could not resist **pointing out**", "is steering clear of **criticizing**", "went on
+    to **say**": annotators take the chain of verbs into the cue. ``start`` is the cue's
+    first token now (the verb or an auxiliary before it).
+
+    Args:
+        verb: The cue verb.
+        start: The index of the cue's first token.
+
+    Returns:
+        The index of the first token of the longer cue (``start`` when nothing governs).
+    """
+    doc = verb.doc
+    current = verb
+    while current.dep_ in ("xcomp", "pcomp") and current.head.i < current.i:
+        via = current.head if current.head.dep_ == "prep" else None
+        if via is not None and via.lower_ not in _CHAIN_PREPOSITIONS:
+            break  # "resigned for criticizing", "responded before adding": no chain
+        head = via.head if via is not None else current.head
+        if head.pos_ != "VERB" or head.lemma_ in _BE or head.lower_ in _BE or head.i >= start:
+            break  # "it's safe to say": no verb governs the cue
+        if any(t.dep_ not in _CHAIN_GAP_DEPS for t in doc[head.i + 1 : start]):
+            break
+        start = head.i
+        while start > 0 and doc[start - 1].head == head and doc[start - 1].dep_ in CUE_MODIFIERS:
+            start -= 1  # "has begun to rebut"
+        current = head
+    return start
+
+
+def verb_between(verb: Token, end: int) -> bool:
+    """Whether another verb follows ``verb`` in its sentence before ``end`` (in its doc)."""
+    for token in verb.doc[verb.i + 1 : verb.sent.end]:
+        if token.idx >= end:
+            break
+        if token.pos_ == "VERB":
+            return True
+    return False
+
+
+def agent_of(verb: Token) -> Token | None:
+    """The "by" phrase's object of a passive verb ("was criticized by **Reid**")."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None

@@ -34,13 +34,17 @@ from onrecord.nlp.quotes.cues import (
 )
 from onrecord.nlp.quotes.datelines import without_dateline
 from onrecord.nlp.quotes.frames import (
+    CUE_MODIFIERS,
     SUBJECT_DEPS,
+    agent_of,
+    governing_chain_start,
     hyphen_joined_start,
     hyphen_joined_subject,
     in_connective,
     parenthetical,
     passive_participle,
     speaks_for_first_cue,
+    verb_between,
 )
 from onrecord.nlp.quotes.headlines import headline_speaker, headline_verb
 from onrecord.nlp.quotes.interviews import interview_turns, without_interview_labels
@@ -64,7 +68,7 @@ _LEADING_CONNECTIVE = re.compile(r"(?:[Aa]nd|[Bb]ut|So|Or)\s+")
 _FRAME_STOPS = frozenset({".", "!", "?", "…", ":", ","})
 TABLE_THRESHOLD = float(os.environ.get("ONRECORD_TABLE_THRESHOLD", "0.4"))
 """Verbs outside the lexicon count as cues when the cue table's probability reaches this."""
-_CUE_MODIFIERS = ("aux", "auxpass", "neg", "advmod", "prt")
+
 MIN_BLOCK_QUOTE_TOKENS = 8
 """A paragraph after "X said:" shorter than this (words and marks) is taken for a
 subheading ("What Does Stadia Offer?"), not what was said."""
@@ -184,10 +188,33 @@ class QuoteRules:
                 attribution.agreement = tagger_agreement(
                     attribution.content, attribution.cue, attribution.source, self.tagged
                 )
+        for attribution in found:  # after the agreement letters, which read the cues
+            attribution.cue = self._with_governing_verbs(attribution.cue)
         found.sort(key=lambda a: a.content[0])
         return found
 
     # -- cues ---------------------------------------------------------------------------
+
+    def _with_governing_verbs(self, cue: list[Span]) -> list[Span]:
+        """A one-piece cue with the verbs that govern it right before it.
+
+        "could not resist **pointing out**", "is steering clear of **criticizing**",
+        "avoids **condemning**": annotators take the chain of verbs into the cue.
+        """
+        if len(cue) != 1:
+            return cue
+        located = self._tokens_at(cue[0])
+        if located is None:
+            return cue
+        paragraph, tokens = located
+        verbs = [t for t in tokens if t.pos_ == "VERB"]
+        if not verbs:
+            return cue
+        doc = verbs[-1].doc
+        start = governing_chain_start(verbs[-1], tokens[0].i)
+        if start == tokens[0].i:
+            return cue
+        return [(paragraph.token_span(doc[start])[0], cue[0][1])]
 
     def _from_token(
         self, paragraph: ParsedParagraph, sentence: SpacySpan, token: Token
@@ -389,7 +416,7 @@ class QuoteRules:
             for child in current.children:
                 if child.dep_ == "nsubjpass" and current is verb:
                     # "Quiros was accused of fraud": who accused is the "by" agent, if any
-                    return self._agent_of(verb)
+                    return agent_of(verb)
                 if child.dep_ in SUBJECT_DEPS and not child.is_punct:
                     if self._quoted_token(child):
                         continue  # "“Full panic mode,” said Wimes" parsed with two subjects
@@ -441,19 +468,11 @@ class QuoteRules:
         paragraph = self._by_doc.get(id(token.doc))
         return paragraph is not None and self._in_region(paragraph.token_span(token))
 
-    @staticmethod
-    def _agent_of(verb: Token) -> Token | None:
-        """The "by" phrase's object of a passive verb ("was criticized by **Reid**")."""
-        for child in verb.children:
-            if child.dep_ == "agent":
-                return next((c for c in child.children if c.dep_ == "pobj"), None)
-        return None
-
     def _cue_spans(self, paragraph: ParsedParagraph, verb: Token) -> list[Span]:
         """The verb with the auxiliaries, negation and adverbs right beside it ("has also said")."""
         start = end = verb.i
         for child in sorted(verb.children, key=lambda t: t.i, reverse=True):
-            if child.i == start - 1 and child.dep_ in _CUE_MODIFIERS:
+            if child.i == start - 1 and child.dep_ in CUE_MODIFIERS:
                 start = child.i
         for child in sorted(verb.children, key=lambda t: t.i):
             if child.i == end + 1 and child.dep_ == "prt":
@@ -659,22 +678,12 @@ class QuoteRules:
                 re.match(r"^[^.!?\"“”]{0,60}$", gap)
                 and gap.rstrip().endswith((",", ":"))
                 # "“X,” Trump said, adding later, “Y.”": "adding" is Y's own cue
-                and not self._verb_between(verb, other.start - paragraph.offset)
+                and not verb_between(verb, other.start - paragraph.offset)
             ):
                 self.claimed.add(other)
                 parts.append(other.span)
             break
         return parts
-
-    @staticmethod
-    def _verb_between(verb: Token, end: int) -> bool:
-        """Whether another verb follows ``verb`` in its sentence before ``end`` (in its doc)."""
-        for token in verb.doc[verb.i + 1 : verb.sent.end]:
-            if token.idx >= end:
-                break
-            if token.pos_ == "VERB":
-                return True
-        return False
 
     def _trimmed(self, paragraph: ParsedParagraph, tokens: list[Token]) -> Span | None:
         words = [t for t in sorted(tokens, key=lambda t: t.i) if not t.is_space]
