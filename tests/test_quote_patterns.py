@@ -623,6 +623,8 @@ def test_source_phrase_bounds(nlp: Language, text: str, needle: str, source: str
         ),
         # a verb of time or reason before it is not
         ("Mayor Linda Okoro responded before adding that the pier would close.", "adding"),
+        # a noun cue's adjectives are
+        ("Tom Baker faced harsh criticism for his plan to close the pier.", "harsh criticism for"),
     ],
 )
 def test_cue_takes_the_verbs_that_govern_it(nlp: Language, text: str, cue: str) -> None:

@@ -189,6 +189,37 @@ _BE = frozenset({"be", "’s", "'s"})
 attacking"), unlike those of time or reason ("after", "before", "for")."""
 
 
+def cue_start(tokens: list[Token]) -> int:
+    """Where a cue starts with what annotators take in before its words.
+
+    The verbs that govern a verb cue (``governing_chain_start``), or a noun cue's article
+    and adjectives ("a tacit **acknowledgment**", "An **assessment of**").
+
+    Args:
+        tokens: The cue's tokens, in order.
+
+    Returns:
+        The index of the longer cue's first token (the first token's when nothing is added).
+    """
+    verbs = [t for t in tokens if t.pos_ == "VERB"]
+    if verbs:
+        return governing_chain_start(verbs[-1], tokens[0].i)
+    noun, start = tokens[0], tokens[0].i
+    if noun.pos_ != "NOUN":
+        return start
+    doc = noun.doc
+    while (
+        start > 0
+        and doc[start - 1].head == noun
+        and (
+            doc[start - 1].dep_ in ("amod", "compound")
+            or (doc[start - 1].dep_ == "det" and doc[start - 1].lower_ in ("a", "an", "the"))
+        )
+    ):
+        start -= 1
+    return start
+
+
 def governing_chain_start(verb: Token, start: int) -> int:
     """Where a cue starts with the verbs that govern it right before it.
 

@@ -37,7 +37,7 @@ from onrecord.nlp.quotes.frames import (
     CUE_MODIFIERS,
     SUBJECT_DEPS,
     agent_of,
-    governing_chain_start,
+    cue_start,
     hyphen_joined_start,
     hyphen_joined_subject,
     in_connective,
@@ -189,17 +189,18 @@ class QuoteRules:
                     attribution.content, attribution.cue, attribution.source, self.tagged
                 )
         for attribution in found:  # after the agreement letters, which read the cues
-            attribution.cue = self._with_governing_verbs(attribution.cue)
+            attribution.cue = self._longer_cue(attribution.cue)
         found.sort(key=lambda a: a.content[0])
         return found
 
     # -- cues ---------------------------------------------------------------------------
 
-    def _with_governing_verbs(self, cue: list[Span]) -> list[Span]:
+    def _longer_cue(self, cue: list[Span]) -> list[Span]:
         """A one-piece cue with the verbs that govern it right before it.
 
         "could not resist **pointing out**", "is steering clear of **criticizing**",
-        "avoids **condemning**": annotators take the chain of verbs into the cue.
+        "avoids **condemning**": annotators take the chain of verbs into the cue, and a
+        noun cue's article and adjectives ("a tacit **acknowledgment**").
         """
         if len(cue) != 1:
             return cue
@@ -207,14 +208,10 @@ class QuoteRules:
         if located is None:
             return cue
         paragraph, tokens = located
-        verbs = [t for t in tokens if t.pos_ == "VERB"]
-        if not verbs:
-            return cue
-        doc = verbs[-1].doc
-        start = governing_chain_start(verbs[-1], tokens[0].i)
+        start = cue_start(tokens)
         if start == tokens[0].i:
             return cue
-        return [(paragraph.token_span(doc[start])[0], cue[0][1])]
+        return [(paragraph.token_span(tokens[0].doc[start])[0], cue[0][1])]
 
     def _from_token(
         self, paragraph: ParsedParagraph, sentence: SpacySpan, token: Token
