@@ -7,51 +7,48 @@ invented for the test.
 
 from __future__ import annotations
 
+import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from onrecord.nlp.quotes.frames import cue_start
 
 
-def _doc(nlp: Language, rows: list[tuple[str, int, str, str, str]]) -> Doc:
-    """A parsed doc from (word, head, dependency, part of speech, lemma) rows."""
+def _doc(nlp: Language, parse: str) -> Doc:
+    """A parsed doc from "word/head/dependency/part-of-speech/lemma" items."""
+    rows = [item.split("/") for item in parse.split()]
     return Doc(
         nlp.vocab,
-        words=[w for w, *_ in rows],
-        heads=[h for _, h, *_ in rows],
-        deps=[d for _, _, d, *_ in rows],
-        pos=[p for *_, p, _ in rows],
-        lemmas=[lemma for *_, lemma in rows],
+        words=[row[0] for row in rows],
+        heads=[int(row[1]) for row in rows],
+        deps=[row[2] for row in rows],
+        pos=[row[3] for row in rows],
+        lemmas=[row[4] for row in rows],
     )
 
 
-def test_noun_cue_takes_its_article_and_adjective(nlp: Language) -> None:
-    doc = _doc(
-        nlp,
-        [
-            ("It", 1, "nsubj", "PRON", "it"),
-            ("was", 1, "ROOT", "AUX", "be"),
-            ("a", 4, "det", "DET", "a"),
-            ("tacit", 4, "amod", "ADJ", "tacit"),
-            ("acknowledgment", 1, "attr", "NOUN", "acknowledgment"),
-            ("of", 4, "prep", "ADP", "of"),
-            ("defeat", 5, "pobj", "NOUN", "defeat"),
-        ],
-    )
-    assert cue_start([doc[4], doc[5]]) == 2
-    assert cue_start([doc[6]]) == 6  # a noun with nothing before it that describes it
+_NOUN_CUE = (
+    "It/1/nsubj/PRON/it was/1/ROOT/AUX/be a/4/det/DET/a tacit/4/amod/ADJ/tacit "
+    "acknowledgment/1/attr/NOUN/acknowledgment of/4/prep/ADP/of defeat/5/pobj/NOUN/defeat"
+)
+_VERB_CUE = (
+    "She/1/nsubj/PRON/she went/1/ROOT/VERB/go on/1/prt/ADP/on to/4/aux/PART/to "
+    "say/1/xcomp/VERB/say it/4/dobj/PRON/it"
+)
+_HEADLINE = (  # a title-case headline, "Vows" parsed as a noun with the name before it
+    "Holm/1/compound/PROPN/Holm Vows/1/ROOT/NOUN/vow To/3/aux/PART/to Cut/1/acl/VERB/cut"
+)
 
 
-def test_verb_cue_takes_the_verbs_that_govern_it(nlp: Language) -> None:
-    doc = _doc(
-        nlp,
-        [
-            ("She", 1, "nsubj", "PRON", "she"),
-            ("went", 1, "ROOT", "VERB", "go"),
-            ("on", 1, "prt", "ADP", "on"),
-            ("to", 4, "aux", "PART", "to"),
-            ("say", 1, "xcomp", "VERB", "say"),
-            ("it", 4, "dobj", "PRON", "it"),
-        ],
-    )
-    assert cue_start([doc[3], doc[4]]) == 1
+@pytest.mark.parametrize(
+    ("parse", "cue", "start"),
+    [
+        (_NOUN_CUE, (4, 6), 2),  # "a tacit acknowledgment of": article and adjective
+        (_NOUN_CUE, (6, 7), 6),  # nothing before "defeat" describes it
+        (_VERB_CUE, (3, 5), 1),  # "went on to say": the verbs that govern it
+        (_HEADLINE, (1, 2), 1),  # a name is no part of the cue
+    ],
+)
+def test_cue_start(nlp: Language, parse: str, cue: tuple[int, int], start: int) -> None:
+    doc = _doc(nlp, parse)
+    assert cue_start(list(doc[cue[0] : cue[1]])) == start

@@ -183,6 +183,8 @@ CUE_MODIFIERS = ("aux", "auxpass", "neg", "advmod", "prt")
 _CHAIN_GAP_DEPS = frozenset({"aux", "prep", "advmod", "neg", "prt", "acomp"})
 """What may stand between a cue verb and the verb that governs it ("resist | pointing",
 "steering clear of | criticizing", "tried to | make")."""
+_DESCRIBING = frozenset({"ADJ", "NOUN"})
+"""Parts of speech of the words before a noun cue that annotators take into it."""
 _CHAIN_PREPOSITIONS = frozenset({"by", "from", "of", "about", "on", "into", "to"})
 _BE = frozenset({"be", "’s", "'s"})
 """Prepositions that join a verb to the cue it governs ("began by saying", "refrained from
@@ -212,11 +214,11 @@ def cue_start(tokens: list[Token]) -> int:
         start > 0
         and doc[start - 1].head == noun
         and (
-            doc[start - 1].dep_ in ("amod", "compound")
+            (doc[start - 1].dep_ in ("amod", "compound") and doc[start - 1].pos_ in _DESCRIBING)
             or (doc[start - 1].dep_ == "det" and doc[start - 1].lower_ in ("a", "an", "the"))
         )
     ):
-        start -= 1
+        start -= 1  # not a name: "Holm Vows To ..." in a title-case headline
     return start
 
 
