@@ -3,12 +3,12 @@
 Owns the token-level questions the quote rules ask of a verb before taking it as a cue:
 whether it is a passive participle whose subject was asked rather than speaking ("Asked
 about it, Holm said"), part of a connective opening its sentence ("That said, ..."), or
-a frame set off by commas ("..., she said, ..."); where a cue starts with the verbs that
-govern it ("went on to say"); whether a second cue inside a first
-one's reported clause speaks for the first one's speaker; and which subject a verb has when
-spaCy's parser splits a hyphenated noun into several ("co - founder Tom Baker said",
-parsed with "co" and "Baker" both as subjects). Finding statements is left to
-``nlp.quotes.rules``.
+a frame set off by commas ("..., she said, ..."); where a cue starts, with the verbs that
+govern it ("went on to say") or a noun cue's article and adjectives; whether a second cue
+inside a first one's reported clause speaks for the first one's speaker; the agent of a
+passive cue; and which subject a verb has when spaCy's parser splits a hyphenated noun
+into several ("co - founder Tom Baker said", parsed with "co" and "Baker" both as
+subjects). Finding statements is left to ``nlp.quotes.rules``.
 """
 
 from __future__ import annotations
@@ -186,9 +186,10 @@ _CHAIN_GAP_DEPS = frozenset({"aux", "prep", "advmod", "neg", "prt", "acomp"})
 _DESCRIBING = frozenset({"ADJ", "NOUN"})
 """Parts of speech of the words before a noun cue that annotators take into it."""
 _CHAIN_PREPOSITIONS = frozenset({"by", "from", "of", "about", "on", "into", "to"})
-_BE = frozenset({"be", "’s", "'s"})
 """Prepositions that join a verb to the cue it governs ("began by saying", "refrained from
 attacking"), unlike those of time or reason ("after", "before", "for")."""
+_BE = frozenset({"be", "’s", "'s"})
+"""Forms of "be", which govern no cue ("it's safe to say")."""
 
 
 def cue_start(tokens: list[Token]) -> int:
